@@ -1,0 +1,110 @@
+from datetime import timedelta
+
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from teams.models import Team
+
+
+class Source(models.TextChoices):
+    MANUAL = "manual", _("Manual entry")
+    API = "api", _("REST API")
+    CHANNEL = "channel", _("Channel")
+    IMPORT = "import", _("CSV import")
+
+
+class Channel(models.Model):
+    """A social media account (or other feed) whose metrics a connector pulls."""
+
+    class Status(models.TextChoices):
+        OK = "ok", _("OK")
+        FAILING = "failing", _("Failing")
+        NEEDS_ATTENTION = "needs_attention", _("Needs attention")
+
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="channels")
+    platform = models.CharField(_("platform"), max_length=40)
+    name = models.CharField(_("name"), max_length=120)
+    account_ref = models.CharField(_("account"), max_length=255, blank=True)
+    settings = models.JSONField(_("settings"), default=dict, blank=True)
+    credentials_encrypted = models.TextField(blank=True, editable=False)
+    enabled = models.BooleanField(_("enabled"), default=True)
+    sync_interval = models.DurationField(_("sync interval"), default=timedelta(days=1))
+    next_sync_at = models.DateTimeField(_("next sync"), null=True, blank=True, db_index=True)
+    last_synced_at = models.DateTimeField(_("last synced"), null=True, blank=True)
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.OK)
+    last_error = models.TextField(_("last error"), blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("channel")
+        verbose_name_plural = _("channels")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Metric(models.Model):
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="metrics")
+    key = models.SlugField(_("key"), max_length=80, help_text=_("Short name used by the API and CSV files."))
+    name = models.CharField(_("name"), max_length=200)
+    unit = models.CharField(_("unit"), max_length=40, blank=True)
+    channel = models.ForeignKey(
+        Channel, verbose_name=_("channel"), null=True, blank=True, on_delete=models.SET_NULL, related_name="metrics"
+    )
+    source = models.CharField(_("source"), max_length=10, choices=Source.choices, default=Source.MANUAL)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("metric")
+        verbose_name_plural = _("metrics")
+        constraints = [models.UniqueConstraint(fields=["team", "key"], name="metric_unique_team_key")]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("metrics:metric-detail", args=[self.team.slug, self.key])
+
+
+class DataPoint(models.Model):
+    metric = models.ForeignKey(Metric, on_delete=models.CASCADE, related_name="datapoints")
+    ts = models.DateTimeField(_("time"))
+    value = models.FloatField(_("value"))
+    source = models.CharField(_("source"), max_length=10, choices=Source.choices, default=Source.MANUAL)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        ordering = ["metric", "ts"]
+        verbose_name = _("data point")
+        verbose_name_plural = _("data points")
+        # The unique constraint's index (metric, ts) also serves every range read.
+        constraints = [models.UniqueConstraint(fields=["metric", "ts"], name="datapoint_unique_metric_ts")]
+
+    def __str__(self) -> str:
+        return f"{self.metric_id} {self.ts:%Y-%m-%d %H:%M} = {self.value}"
+
+
+class SyncRun(models.Model):
+    class Status(models.TextChoices):
+        RUNNING = "running", _("Running")
+        OK = "ok", _("OK")
+        PARTIAL = "partial", _("Partly failed")
+        FAILED = "failed", _("Failed")
+
+    channel = models.ForeignKey(Channel, on_delete=models.CASCADE, related_name="sync_runs")
+    started_at = models.DateTimeField(_("started"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.RUNNING)
+    points_written = models.PositiveIntegerField(_("points written"), default=0)
+    error = models.TextField(_("error"), blank=True)
+
+    class Meta:
+        ordering = ["-started_at"]
+        verbose_name = _("sync run")
+        verbose_name_plural = _("sync runs")
+
+    def __str__(self) -> str:
+        return f"{self.channel} {self.started_at:%Y-%m-%d %H:%M} {self.status}"

@@ -1,0 +1,132 @@
+"""The one access module: every view and API endpoint finds its team through here.
+
+Rules (DESIGN.md sections 3 and 7):
+* A membership on a team also applies to every team below it; the highest role wins.
+* Superusers see every team as admins.
+* Someone with no role on a team gets 404 (the team's existence is not revealed);
+  someone whose role is too low for the action gets 403.
+* An API key belongs to exactly one team and acts with its scopes.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
+from django.http import Http404
+from django.utils.translation import gettext as _
+
+from .models import Membership, Role, Team, TeamApiKey
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser, User
+
+    UserLike = User | AnonymousUser
+
+# Read, ingest and write scopes of an API key map onto the roles a user would need.
+SCOPE_FOR_ROLE = {Role.VIEWER: "read", Role.EDITOR: "write", Role.ADMIN: None}
+
+_CACHE_ATTR = "_team_roles_cache"
+
+
+def ancestor_ids(team: Team) -> list[int]:
+    """The team's id followed by the ids of every team above it, nearest first."""
+    ids = [team.pk]
+    parent_id = team.parent_id
+    seen = {team.pk}
+    while parent_id is not None and parent_id not in seen:
+        ids.append(parent_id)
+        seen.add(parent_id)
+        parent_id = Team.objects.filter(pk=parent_id).values_list("parent_id", flat=True).first()
+    return ids
+
+
+def descendant_ids(team_ids: set[int]) -> set[int]:
+    """The given teams and every team below them (one query per tree level)."""
+    found = set(team_ids)
+    frontier = set(team_ids)
+    while frontier:
+        frontier = set(Team.objects.filter(parent_id__in=frontier).exclude(pk__in=found).values_list("pk", flat=True))
+        found |= frontier
+    return found
+
+
+def max_role(roles: list[str]) -> Role | None:
+    return max((Role(r) for r in roles), key=lambda r: r.rank, default=None)
+
+
+def role_for(user: UserLike, team: Team) -> Role | None:
+    """The user's effective role on the team, or None when the user is an outsider."""
+    if not user.is_authenticated or not user.is_active:
+        return None
+    if user.is_superuser:
+        return Role.ADMIN
+    cache: dict[int, Role | None] = user.__dict__.setdefault(_CACHE_ATTR, {})
+    if team.pk not in cache:
+        roles = Membership.objects.filter(user=user, team_id__in=ancestor_ids(team)).values_list("role", flat=True)
+        cache[team.pk] = max_role(list(roles))
+    return cache[team.pk]
+
+
+def visible_team_roles(user: UserLike) -> dict[int, Role]:
+    """Every team the user may see, with the user's effective role on it."""
+    if not user.is_authenticated or not user.is_active:
+        return {}
+    if user.is_superuser:
+        return dict.fromkeys(Team.objects.values_list("pk", flat=True), Role.ADMIN)
+    roles: dict[int, Role] = {}
+    for team_id, role in Membership.objects.filter(user=user).values_list("team_id", "role"):
+        for pk in descendant_ids({team_id}):
+            current = roles.get(pk)
+            if current is None or Role(role).rank > current.rank:
+                roles[pk] = Role(role)
+    return roles
+
+
+def visible_teams(user: UserLike) -> QuerySet[Team]:
+    return Team.objects.filter(pk__in=list(visible_team_roles(user)))
+
+
+def require_role(role: Role | None, needed: Role) -> None:
+    """Raise 404 for outsiders and 403 for members whose role is too low."""
+    if role is None:
+        raise Http404(_("No such team."))
+    if role.rank < needed.rank:
+        raise PermissionDenied(_("Your role on this team does not allow this."))
+
+
+def team_for_member(user: UserLike, team_slug: str, *, role: Role = Role.VIEWER) -> Team:
+    """The team named by slug, checked for a member with at least `role`."""
+    team = Team.objects.filter(slug=team_slug).first()
+    if team is None:
+        raise Http404(_("No such team."))
+    require_role(role_for(user, team), role)
+    return team
+
+
+def team_for_request(request: Any, team_slug: str, *, role: Role = Role.VIEWER, scope: str | None = None) -> Team:
+    """The team for a web or API request, signed in by session or by a team API key.
+
+    An API key reaches only its own team (404 elsewhere) and needs `scope` (by default the
+    scope that matches `role`: read for viewers, write for editors); admin actions are
+    never open to keys.
+    """
+    api_key = getattr(request, "auth", None)
+    if isinstance(api_key, TeamApiKey):
+        team = Team.objects.filter(slug=team_slug).first()
+        if team is None or team.pk != api_key.team_id:
+            raise Http404(_("No such team."))
+        needed_scope = scope or SCOPE_FOR_ROLE[role]
+        if needed_scope is None or not api_key.has_scope(needed_scope):
+            raise PermissionDenied(
+                _("This API key does not have the “%(scope)s” scope.") % {"scope": needed_scope or "admin"}
+            )
+        return team
+    return team_for_member(request.user, team_slug, role=role)
+
+
+def can(user: UserLike, team: Team, needed: Role) -> bool:
+    """For templates: may the user do what `needed` allows on this team?"""
+    role = role_for(user, team)
+    return role is not None and role.rank >= needed.rank
