@@ -7,7 +7,7 @@ from django.contrib.auth.models import User
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from . import services
 from .access import can, team_for_member
@@ -20,11 +20,13 @@ UserModel = get_user_model()
 
 
 @login_required
+@require_safe
 def team_list(request: HttpRequest) -> HttpResponse:
     return render(request, "teams/team_list.html", {"rows": team_rows_for_user(request.user)})
 
 
 @login_required
+@require_safe
 def team_home(request: HttpRequest, team_slug: str) -> HttpResponse:
     team = team_for_member(request.user, team_slug)
     context = {

@@ -1,0 +1,102 @@
+"""Every team-scoped URL, found from the URL resolver (not a hand list), keeps teams apart.
+
+For each pattern with a `team_slug`: anonymous visitors are sent to the login page (web) or
+refused (API); a member of another team gets 404 for reads and writes; a viewer who writes
+gets 403 (or 405 where the method does not exist). A new URL is covered automatically; if it
+takes an argument this file cannot fill yet, the test fails and names it: add a factory below.
+"""
+
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from teams.models import Membership, Team, TeamApiKey
+
+pytestmark = pytest.mark.django_db
+
+KwargFactory = Callable[[Team, dict[str, Any]], Any]
+
+# One factory per URL argument: an object of `team` that the URL can address.
+KWARG_FACTORIES: dict[str, KwargFactory] = {
+    "membership_id": lambda team, users: Membership.objects.get(team=team, user=users["viewer"]).pk,
+    "prefix": lambda team, users: TeamApiKey.objects.filter(team=team).first().prefix,
+}
+
+
+def team_patterns() -> Iterator[tuple[str, tuple[str, ...]]]:
+    """(URL name, argument names) of every named pattern that takes a team slug."""
+
+    def walk(patterns: list, namespace: str | None) -> Iterator[tuple[str, tuple[str, ...]]]:
+        for pattern in patterns:
+            if isinstance(pattern, URLResolver):
+                inner = f"{namespace}:{pattern.namespace}" if namespace and pattern.namespace else pattern.namespace
+                yield from walk(pattern.url_patterns, inner or namespace)
+            elif isinstance(pattern, URLPattern) and pattern.name:
+                converters = tuple(pattern.pattern.converters)
+                if "team_slug" in converters:
+                    yield (f"{namespace}:{pattern.name}" if namespace else pattern.name), converters
+
+    yield from sorted(set(walk(get_resolver().url_patterns, None)), key=lambda item: item[0])
+
+
+TEAM_PATTERNS = list(team_patterns())
+
+
+def is_api(url: str) -> bool:
+    return url.startswith("/api/")
+
+
+@pytest.fixture
+def url_for(team, users, api_key_for):
+    api_key_for(team, "read")
+
+    def build(name: str, args: tuple[str, ...]) -> str:
+        kwargs: dict[str, Any] = {"team_slug": team.slug}
+        for arg in args:
+            if arg == "team_slug":
+                continue
+            if arg not in KWARG_FACTORIES:
+                pytest.fail(f"URL {name} takes “{arg}”: add a factory for it to KWARG_FACTORIES in {__file__}")
+            kwargs[arg] = KWARG_FACTORIES[arg](team, users)
+        return reverse(name, kwargs=kwargs)
+
+    return build
+
+
+def test_the_walk_finds_the_team_pages():
+    names = {name for name, _ in TEAM_PATTERNS}
+    assert {"teams:team-home", "teams:team-members", "teams:api-keys", "teams:api-team-detail"} <= names
+
+
+@pytest.mark.parametrize(("name", "args"), TEAM_PATTERNS)
+def test_anonymous_visitor_is_sent_to_login_or_refused(client, url_for, name, args):
+    url = url_for(name, args)
+    response = client.get(url)
+    if is_api(url):
+        assert response.status_code in (401, 403), url
+    else:
+        assert response.status_code == 302, url
+        assert response.url.startswith(reverse("login")), url
+
+
+@pytest.mark.parametrize(("name", "args"), TEAM_PATTERNS)
+def test_member_of_another_team_gets_404_for_reads_and_writes(client_for, url_for, name, args):
+    url = url_for(name, args)
+    client = client_for("outsider")
+    assert client.get(url).status_code in (404, 405), url
+    assert client.post(url, {}).status_code in (404, 405), url
+    if is_api(url):
+        for method in (client.put, client.patch, client.delete):
+            assert method(url, {}, content_type="application/json").status_code in (404, 405), url
+
+
+@pytest.mark.parametrize(("name", "args"), TEAM_PATTERNS)
+def test_viewer_who_writes_gets_403(client_for, url_for, name, args):
+    url = url_for(name, args)
+    client = client_for("viewer")
+    assert client.post(url, {}).status_code in (403, 405), url
+    if is_api(url):
+        for method in (client.put, client.patch, client.delete):
+            assert method(url, {}, content_type="application/json").status_code in (403, 405), url
