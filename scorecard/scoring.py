@@ -184,8 +184,8 @@ def rollup(items: Iterable[tuple[float | None, float]]) -> tuple[float | None, s
     total_weight = 0.0
     weighted: list[float] = []
     for item_score, weight in items:
-        if weight < 0:
-            raise ScoringError("Weights cannot be negative.")
+        if not math.isfinite(weight) or weight < 0:
+            raise ScoringError("Weights must be zero or positive numbers.")
         if item_score is None or not math.isfinite(item_score):
             continue
         total_weight += weight
@@ -237,6 +237,44 @@ def paced_value(*, baseline: float, target_value: float, period_start: date, per
         return float(target_value) if on >= period_start else float(baseline)
     fraction = _clamp((on - period_start).days / span, 0.0, 1.0)
     return baseline + (target_value - baseline) * fraction
+
+
+def judged_on(last_day: date, today: date) -> date:
+    """The day a period is judged for pacing: its last day, or today while it is still running."""
+    return min(last_day, today)
+
+
+def score_paced(
+    kind: str,
+    actual: float | None,
+    *,
+    baseline: float | None,
+    goal: float | None,
+    red_flag: float | None,
+    goal_high: float | None = None,
+    red_flag_high: float | None = None,
+    period_start: date,
+    period_end: date,
+    on: date,
+) -> tuple[float | None, str]:
+    """score() against a linearly paced target: every target value runs from the baseline on period_start.
+
+    The definition is validated unpaced first. Without a baseline, and for yes / no and unscored KPIs, the target
+    is used as it is. Where pacing makes the goal meet the red flag (on period_start itself, where every value
+    equals the baseline) nothing can be judged yet: (None, "grey").
+    """
+    validate_definition(kind, goal=goal, red_flag=red_flag, goal_high=goal_high, red_flag_high=red_flag_high)
+    if baseline is None or kind in (YES_NO, UNSCORED) or not math.isfinite(baseline):
+        return score(kind, actual, goal=goal, red_flag=red_flag, goal_high=goal_high, red_flag_high=red_flag_high)
+    window = {"period_start": period_start, "period_end": period_end, "on": on}
+    paced = [
+        None if value is None else paced_value(baseline=baseline, target_value=value, **window)
+        for value in (goal, red_flag, goal_high, red_flag_high)
+    ]
+    try:
+        return score(kind, actual, goal=paced[0], red_flag=paced[1], goal_high=paced[2], red_flag_high=paced[3])
+    except ScoringError:
+        return None, GREY
 
 
 def progress(actual: float | None, *, baseline: float | None, goal: float | None) -> float | None:

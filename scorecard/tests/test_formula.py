@@ -1,6 +1,7 @@
 """Formula KPIs: which terms a formula uses, how it evaluates, and what it refuses."""
 
 import contextlib
+import re
 
 import pytest
 from hypothesis import given
@@ -105,3 +106,43 @@ def test_formula_fuzz_only_ever_raises_formula_error(expression):
 def test_formula_fuzz_with_any_text_only_ever_raises_formula_error(expression):
     with contextlib.suppress(FormulaError):
         evaluate_formula(expression, {})
+
+
+@pytest.mark.parametrize(
+    ("expression", "message"),
+    [
+        ("sum(a) > 1", "'sum(a) > 1' is not allowed"),  # the user's own words, not internal names
+        ("sum(a)(b)", "'sum(a)(b)' is not valid"),
+        ("sum(a) if sum(b) else 1", "'sum(a) if sum(b) else 1' is not allowed"),
+        ("[sum(a)]", "not allowed"),
+        ("True", "not a number"),
+        ("1j", "not a number"),
+        ("lambda: 1", "not allowed"),
+        ("(x := 1)", "not allowed"),
+        ("SUM(a)", "Unknown function 'SUM'"),
+        ("-" * 120 + "1", "nested too deeply"),
+    ],
+)
+def test_error_messages_quote_the_formula_as_written(expression, message):
+    with pytest.raises(FormulaError, match=re.escape(message)):
+        formula_terms(expression)
+
+
+def test_the_same_term_twice_is_one_term():
+    assert formula_terms("sum(a) / (sum(a) + sum(b))") == {("sum", "a"), ("sum", "b")}
+    assert evaluate_formula("sum(a) / (sum(a) + sum(b))", {("sum", "a"): 1, ("sum", "b"): 3}) == 0.25
+
+
+def test_a_formula_of_500_characters_is_accepted():
+    expression = "sum(a)" + " " * 494
+    assert len(expression) == 500
+    assert formula_terms(expression) == {("sum", "a")}
+
+
+def test_a_term_name_inside_a_longer_word_is_not_a_term():
+    with pytest.raises(FormulaError, match="Unknown function 'xsum'"):
+        formula_terms("xsum(a)")
+
+
+def test_negative_and_zero_values_are_values_not_missing():
+    assert evaluate_formula("sum(a) - sum(b)", {("sum", "a"): 0, ("sum", "b"): 2}) == -2.0
