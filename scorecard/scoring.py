@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Sequence
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from fractions import Fraction
 
 GREEN = "green"
@@ -54,10 +54,6 @@ _THIRD = Fraction(10, 3)
 
 class ScoringError(ValueError):
     """An invalid KPI or target definition; the message is meant for the user."""
-
-
-def _finite(value: float | None) -> bool:
-    return value is not None and math.isfinite(value)
 
 
 def _clamp(value: float, low: float, high: float) -> float:
@@ -179,20 +175,24 @@ def status_for_score(score: float | None) -> str:
     return RED
 
 
+def round_score(value: float | None) -> float | None:
+    """A score as shown and returned by the API: rounded to 2 decimals (None stays None)."""
+    return None if value is None else round(value, 2)
+
+
 def rollup(items: Iterable[tuple[float | None, float]]) -> tuple[float | None, str]:
     """Weighted mean of the (score, weight) pairs that have a score; none left (or zero weight) is grey."""
-    total_weight = 0.0
-    weighted: list[float] = []
+    scored: list[tuple[float, float]] = []
     for item_score, weight in items:
         if not math.isfinite(weight) or weight < 0:
             raise ScoringError("Weights must be zero or positive numbers.")
-        if item_score is None or not math.isfinite(item_score):
-            continue
-        total_weight += weight
-        weighted.append(item_score * weight)
-    if total_weight <= 0:
+        if item_score is not None and math.isfinite(item_score) and weight > 0:
+            scored.append((item_score, weight))
+    if not scored:
         return None, GREY
-    mean = _clamp(math.fsum(weighted) / total_weight, 0.0, 10.0)
+    largest = max(weight for _, weight in scored)  # relative weights: huge weights cannot overflow
+    total_weight = math.fsum(weight / largest for _, weight in scored)
+    mean = _clamp(math.fsum(value * (weight / largest) for value, weight in scored) / total_weight, 0.0, 10.0)
     return mean, status_for_score(mean)
 
 
@@ -300,6 +300,14 @@ def _trend(xs: Sequence[float], ys: Sequence[float]) -> tuple[float, float] | No
     return slope, mean_y - slope * mean_x
 
 
+def _seconds(later: datetime, earlier: datetime) -> float:
+    """Real elapsed seconds; aware datetimes are compared in UTC, because Python subtracts two datetimes of the
+    same zone by their wall clocks (a DST month would otherwise count an hour too many or too few)."""
+    if later.tzinfo is not None and earlier.tzinfo is not None:
+        later, earlier = later.astimezone(UTC), earlier.astimezone(UTC)
+    return (later - earlier).total_seconds()
+
+
 def forecast(
     aggregation: str,
     points: Sequence[tuple[datetime, float]],
@@ -325,14 +333,14 @@ def forecast(
     ordered = sorted(points, key=lambda point: point[0])
     values = [value for _, value in ordered]
     current = aggregate(aggregation, values)
-    total = (period_end - period_start).total_seconds()
+    total = _seconds(period_end, period_start)
     if now >= period_end or total <= 0 or aggregation in ("min", "max"):
         return current
-    elapsed = _clamp((now - period_start).total_seconds() / total, 0.0, 1.0)
+    elapsed = _clamp(_seconds(now, period_start) / total, 0.0, 1.0)
     if aggregation in ("sum", "count"):
         assert current is not None  # noqa: S101 - there are points
         return current / elapsed if elapsed > 0 else current
-    xs = [(moment - period_start).total_seconds() for moment, _ in ordered]
+    xs = [_seconds(moment, period_start) for moment, _ in ordered]
     line = _trend(xs, values) if len(ordered) >= 2 else None
     if line is None:
         return current

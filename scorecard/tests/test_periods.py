@@ -1,6 +1,7 @@
 """Reporting periods: parsing, labels, navigation and native periods inside a view."""
 
-from datetime import date, datetime
+from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -145,3 +146,15 @@ def test_weeks_of_a_range_crossing_a_year_end():
     weeks = periods_between(date(2026, 12, 30), date(2027, 1, 12), "week")
     assert [w.label for w in weeks] == ["2026-W53", "2027-W01", "2027-W02"]
     assert all(w.days == 7 for w in weeks)
+
+
+def test_bounds_follow_daylight_saving_time_in_amsterdam():
+    amsterdam = ZoneInfo("Europe/Amsterdam")
+    start, end = parse_period("2027-03").bounds(amsterdam)
+    assert start == datetime(2027, 2, 28, 23, 0, tzinfo=UTC)
+    assert end == datetime(2027, 3, 31, 22, 0, tzinfo=UTC)
+    # (subtracting two datetimes of the same zone compares wall clocks, so measure the real duration in UTC)
+    assert end.astimezone(UTC) - start.astimezone(UTC) == timedelta(days=31, hours=-1)
+    october_start, october_end = parse_period("2027-10").bounds(amsterdam)
+    assert october_end.astimezone(UTC) - october_start.astimezone(UTC) == timedelta(days=31, hours=1)
+    assert parse_period("2027-03").next().bounds(amsterdam)[0] == end

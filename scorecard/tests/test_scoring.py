@@ -9,6 +9,7 @@ from scorecard.scoring import (
     RED,
     ScoringError,
     rollup,
+    round_score,
     score,
     status_for_score,
     validate_definition,
@@ -262,3 +263,8 @@ def test_rollup_of_perspectives_is_the_weighted_mean_of_their_rollups():
 def test_rollup_refuses_weights_that_are_not_zero_or_positive_numbers(weight):
     with pytest.raises(ScoringError, match="Weights"):
         rollup([(5, weight)])
+
+
+@pytest.mark.parametrize(("value", "expected"), [(None, None), (10 / 3, 3.33), (20 / 3, 6.67), (10.0, 10.0)])
+def test_scores_are_shown_with_two_decimals(value, expected):
+    assert round_score(value) == expected

@@ -148,3 +148,18 @@ def test_paced_values_stay_between_baseline_and_target(baseline, target, span, o
     )
     low, high = sorted((baseline, target))
     assert low - 1e-6 * (1 + abs(low)) <= value <= high + 1e-6 * (1 + abs(high))
+
+
+@given(
+    st.lists(
+        st.tuples(st.floats(min_value=20 / 3, max_value=10), st.floats(min_value=0, max_value=1e300)),
+        min_size=1,
+        max_size=20,
+    )
+)
+def test_a_rollup_of_green_scores_is_green(items):
+    value, status = rollup(items)
+    if all(weight == 0 for _, weight in items):
+        assert (value, status) == (None, GREY)
+    else:
+        assert status == GREEN

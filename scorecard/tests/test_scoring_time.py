@@ -1,9 +1,11 @@
 """Section 4 over time: aggregation, target combination, pacing, progress, forecast and staleness."""
 
 from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 
+from scorecard.periods import parse_period
 from scorecard.scoring import (
     AMBER,
     GREEN,
@@ -258,3 +260,11 @@ def test_yes_no_targets_are_never_paced():
 def test_paced_scoring_still_refuses_invalid_definitions():
     with pytest.raises(ScoringError, match="must differ"):
         score_paced("goal_red_flag", 5, **{**FOLLOWERS_2027, "red_flag": 10000}, on=date(2027, 7, 2))
+
+
+def test_forecast_run_rate_counts_real_hours_across_a_dst_change():
+    # March 2027 in Amsterdam lasts 743 real hours (the clocks go forward on the 28th)
+    start, end = parse_period("2027-03").bounds(ZoneInfo("Europe/Amsterdam"))
+    now = start.astimezone(UTC) + timedelta(hours=743 / 2)
+    points = [(start.astimezone(UTC) + timedelta(hours=1), 100.0)]
+    assert forecast("sum", points, period_start=start, period_end=end, now=now) == pytest.approx(200.0)
