@@ -95,6 +95,8 @@ def _parse(expression: str) -> _Parsed:
         raise FormulaError("The formula is empty.")
     if len(expression) > MAX_LENGTH:
         raise FormulaError(f"The formula is too long (at most {MAX_LENGTH} characters).")
+    if not expression.isascii():
+        raise FormulaError("A formula may only contain plain (ASCII) letters, digits, spaces and + - * / ( ).")
     if _PLACEHOLDER_PREFIX in expression:
         raise FormulaError(f"A formula cannot contain {_PLACEHOLDER_PREFIX!r}.")
     placeholders: dict[str, Term] = {}

@@ -20,10 +20,10 @@ _RANK = {kind: rank for rank, kind in enumerate(KINDS)}
 MIN_YEAR = 1
 MAX_YEAR = 9998
 
-_YEAR = re.compile(r"(\d{4})")
-_QUARTER = re.compile(r"(\d{4})-[Qq](\d+)")
-_MONTH = re.compile(r"(\d{4})-(\d{1,2})")
-_WEEK = re.compile(r"(\d{4})-[Ww](\d{1,2})")
+_YEAR = re.compile(r"([0-9]{4})")
+_QUARTER = re.compile(r"([0-9]{4})-[Qq]([0-9]+)")
+_MONTH = re.compile(r"([0-9]{4})-([0-9]{1,2})")
+_WEEK = re.compile(r"([0-9]{4})-[Ww]([0-9]{1,2})")
 
 
 def _check_kind(kind: str) -> None:

@@ -1,13 +1,14 @@
 """Formula KPIs: which terms a formula uses, how it evaluates, and what it refuses."""
 
 import contextlib
+import math
 import re
 
 import pytest
-from hypothesis import given
+from hypothesis import assume, given
 from hypothesis import strategies as st
 
-from scorecard.formula import FormulaError, evaluate_formula, formula_terms, validate_formula
+from scorecard.formula import MAX_LENGTH, FormulaError, evaluate_formula, formula_terms, validate_formula
 
 ENGAGEMENT_RATE = "100 * sum(eng) / sum(impr)"
 
@@ -146,3 +147,42 @@ def test_a_term_name_inside_a_longer_word_is_not_a_term():
 
 def test_negative_and_zero_values_are_values_not_missing():
     assert evaluate_formula("sum(a) - sum(b)", {("sum", "a"): 0, ("sum", "b"): 2}) == -2.0
+
+
+@pytest.mark.parametrize("expression", ["ſum(a)", "sum(a) + \uff3f\uff3fsc_term_0", "sum(caf\u00e9)"])
+def test_non_ascii_look_alikes_are_refused(expression):
+    with pytest.raises(FormulaError, match="ASCII"):
+        formula_terms(expression)
+
+
+TERM_VALUES = {("sum", "eng"): 40.0, ("avg", "web-sessions"): 2.5, ("count", "leads"): 0.0, ("last", "x_1"): -3.0}
+
+leaves = st.one_of(
+    st.sampled_from(sorted(TERM_VALUES)).map(lambda term: (f"{term[0]}({term[1]})", TERM_VALUES[term])),
+    st.floats(min_value=0, max_value=1e6).map(lambda number: (repr(number), number)),
+)
+
+
+def _combine(children):
+    return st.tuples(st.sampled_from("+-*/"), children, children).map(_apply) | children.map(
+        lambda child: (f"-({child[0]})", None if child[1] is None else -child[1])
+    )
+
+
+def _apply(parts):
+    operator, (left_text, left), (right_text, right) = parts
+    text = f"({left_text}) {operator} ({right_text})"
+    if left is None or right is None:
+        return text, None
+    if operator == "/":
+        return text, (left / right if right != 0 else None)
+    return text, {"+": left + right, "-": left - right, "*": left * right}[operator]
+
+
+@given(st.recursive(leaves, _combine, max_leaves=12))
+def test_valid_formulas_evaluate_like_plain_arithmetic(formula):
+    text, expected = formula
+    assume(len(text) <= MAX_LENGTH)
+    if expected is not None and not math.isfinite(expected):
+        expected = None
+    assert evaluate_formula(text, TERM_VALUES) == expected

@@ -158,3 +158,8 @@ def test_bounds_follow_daylight_saving_time_in_amsterdam():
     october_start, october_end = parse_period("2027-10").bounds(amsterdam)
     assert october_end.astimezone(UTC) - october_start.astimezone(UTC) == timedelta(days=31, hours=1)
     assert parse_period("2027-03").next().bounds(amsterdam)[0] == end
+
+
+def test_only_ascii_digits_make_a_period():
+    with pytest.raises(ValueError, match="is not a period"):
+        parse_period("\uff12\uff10\uff12\uff17")  # full-width 2027
