@@ -28,6 +28,7 @@ import math
 from collections.abc import Iterable, Sequence
 from datetime import UTC, date, datetime, timedelta
 from fractions import Fraction
+from typing import cast
 
 GREEN = "green"
 AMBER = "amber"
@@ -60,6 +61,10 @@ def _clamp(value: float, low: float, high: float) -> float:
     return min(max(value, low), high)
 
 
+def _unknown_kind(kind: str) -> str:
+    return f"Unknown scoring type {kind!r}; use one of {', '.join(KINDS)}."
+
+
 def validate_definition(
     kind: str,
     *,
@@ -70,7 +75,7 @@ def validate_definition(
 ) -> None:
     """Raise ScoringError naming the first problem of a scoring definition; return None when it is valid."""
     if kind not in KINDS:
-        raise ScoringError(f"Unknown scoring type {kind!r}; use one of {', '.join(KINDS)}.")
+        raise ScoringError(_unknown_kind(kind))
     if kind == UNSCORED:
         return
     for label, value in (
@@ -143,18 +148,18 @@ def score(
     """
     if kind == UNSCORED:
         return None, GREY
-    if kind in KINDS and goal is None:
+    if goal is None:
+        if kind not in KINDS:
+            raise ScoringError(_unknown_kind(kind))
         return None, GREY
     validate_definition(kind, goal=goal, red_flag=red_flag, goal_high=goal_high, red_flag_high=red_flag_high)
     if actual is None or not math.isfinite(actual):
         return None, GREY
-    assert goal is not None  # noqa: S101 - narrowed by validate_definition
+    # validate_definition() guarantees the values each kind needs are present
     if kind == GOAL_RED_FLAG:
-        assert red_flag is not None  # noqa: S101
-        return _goal_red_flag(actual, goal, red_flag)
+        return _goal_red_flag(actual, goal, cast(float, red_flag))
     if kind == STABILIZE:
-        assert red_flag is not None and goal_high is not None and red_flag_high is not None  # noqa: S101
-        return _stabilize(actual, goal, red_flag, goal_high, red_flag_high)
+        return _stabilize(actual, goal, cast(float, red_flag), cast(float, goal_high), cast(float, red_flag_high))
     if kind == GOAL_ONLY:
         lower_is_better = red_flag is not None and red_flag > goal
         reached = actual <= goal if lower_is_better else actual >= goal
@@ -338,16 +343,14 @@ def forecast(
         return current
     elapsed = _clamp(_seconds(now, period_start) / total, 0.0, 1.0)
     if aggregation in ("sum", "count"):
-        assert current is not None  # noqa: S101 - there are points
-        return current / elapsed if elapsed > 0 else current
+        return current / elapsed if current is not None and elapsed > 0 else current
     xs = [_seconds(moment, period_start) for moment, _ in ordered]
     line = _trend(xs, values) if len(ordered) >= 2 else None
-    if line is None:
+    if line is None or current is None:
         return current
     slope, intercept = line
     if aggregation == "last":
         return slope * total + intercept
-    assert current is not None  # noqa: S101
     now_x = elapsed * total
     rest_mean = slope * (now_x + total) / 2 + intercept
     return elapsed * current + (1 - elapsed) * rest_mean

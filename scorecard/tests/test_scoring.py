@@ -268,3 +268,8 @@ def test_rollup_refuses_weights_that_are_not_zero_or_positive_numbers(weight):
 @pytest.mark.parametrize(("value", "expected"), [(None, None), (10 / 3, 3.33), (20 / 3, 6.67), (10.0, 10.0)])
 def test_scores_are_shown_with_two_decimals(value, expected):
     assert round_score(value) == expected
+
+
+def test_an_unknown_scoring_type_is_refused_even_without_a_target():
+    with pytest.raises(ScoringError, match="Unknown scoring type"):
+        score("fancy", 1, goal=None, red_flag=None)

@@ -2,7 +2,7 @@
 
 from datetime import date, timedelta
 
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from scorecard.scoring import AMBER, GREEN, GREY, RED, paced_value, progress, rollup, score, status_for_score
@@ -11,6 +11,8 @@ finite = st.floats(min_value=-1e12, max_value=1e12, allow_nan=False, allow_infin
 any_finite = st.floats(allow_nan=False, allow_infinity=False)
 
 
+# Hypothesis tests run without a per-example deadline: a busy CI machine must not turn slow examples into failures.
+@settings(deadline=None)
 @given(actual=any_finite, goal=any_finite, red_flag=any_finite)
 def test_goal_red_flag_score_always_lies_between_0_and_10(actual, goal, red_flag):
     if goal == red_flag:
@@ -21,6 +23,7 @@ def test_goal_red_flag_score_always_lies_between_0_and_10(actual, goal, red_flag
     assert status in (GREEN, AMBER, RED)
 
 
+@settings(deadline=None)
 @given(a=any_finite, b=any_finite, goal=any_finite, red_flag=any_finite)
 def test_goal_red_flag_score_moves_with_the_actual_in_the_right_direction(a, b, goal, red_flag):
     if goal == red_flag:
@@ -35,6 +38,7 @@ def test_goal_red_flag_score_moves_with_the_actual_in_the_right_direction(a, b, 
         assert score_low >= score_high
 
 
+@settings(deadline=None)
 @given(a=any_finite, b=any_finite, goal=any_finite, red_flag=any_finite)
 def test_colour_never_improves_when_the_actual_gets_worse(a, b, goal, red_flag):
     if goal == red_flag:
@@ -49,6 +53,7 @@ def test_colour_never_improves_when_the_actual_gets_worse(a, b, goal, red_flag):
         assert rank[status_low] >= rank[status_high]
 
 
+@settings(deadline=None)
 @given(
     actuals=st.lists(finite, min_size=2, max_size=2),
     edges=st.lists(finite, min_size=4, max_size=4, unique=True),
@@ -69,6 +74,7 @@ def test_stabilize_score_stays_in_range_and_peaks_inside_the_band(actuals, edges
         assert score_low >= score_high
 
 
+@settings(deadline=None)
 @given(st.lists(st.tuples(st.one_of(st.none(), st.floats(0, 10)), st.floats(0, 1000)), max_size=20))
 def test_rollup_stays_in_range_and_is_grey_only_without_scored_weight(items):
     value, status = rollup(items)
@@ -80,6 +86,7 @@ def test_rollup_stays_in_range_and_is_grey_only_without_scored_weight(items):
         assert status == status_for_score(value)
 
 
+@settings(deadline=None)
 @given(actual=any_finite, goal=any_finite, red_flag=any_finite)
 def test_the_colour_of_a_score_matches_the_rollup_colour_rule_up_to_the_tolerance(actual, goal, red_flag):
     if goal == red_flag:
@@ -90,6 +97,7 @@ def test_the_colour_of_a_score_matches_the_rollup_colour_rule_up_to_the_toleranc
         assert min(abs(value - 10 / 3), abs(value - 20 / 3)) <= 1e-9
 
 
+@settings(deadline=None)
 @given(a=finite, b=finite, red_flag=finite, d=st.floats(min_value=1e-6, max_value=1e9))
 def test_higher_is_better_scores_never_drop_when_the_actual_rises(a, b, red_flag, d):
     goal = red_flag + d
@@ -102,6 +110,7 @@ def test_higher_is_better_scores_never_drop_when_the_actual_rises(a, b, red_flag
     )
 
 
+@settings(deadline=None)
 @given(a=finite, b=finite, red_flag=finite, d=st.floats(min_value=1e-6, max_value=1e9))
 def test_lower_is_better_scores_never_rise_when_the_actual_rises(a, b, red_flag, d):
     goal = red_flag - d
@@ -114,6 +123,7 @@ def test_lower_is_better_scores_never_rise_when_the_actual_rises(a, b, red_flag,
     )
 
 
+@settings(deadline=None)
 @given(actual=finite, goal=finite, gaps=st.lists(st.floats(min_value=1e-3, max_value=1e6), min_size=2, max_size=2))
 def test_a_zero_width_stabilize_band_peaks_at_the_goal(actual, goal, gaps):
     definition = {"goal": goal, "red_flag": goal - gaps[0], "goal_high": goal, "red_flag_high": goal + gaps[1]}
@@ -124,6 +134,7 @@ def test_a_zero_width_stabilize_band_peaks_at_the_goal(actual, goal, gaps):
     assert value <= score("stabilize", goal, **definition)[0] == 10.0
 
 
+@settings(deadline=None)
 @given(actual=finite, baseline=finite, goal=finite)
 def test_progress_stays_between_0_and_1(actual, baseline, goal):
     value = progress(actual, baseline=baseline, goal=goal)
@@ -131,6 +142,7 @@ def test_progress_stays_between_0_and_1(actual, baseline, goal):
     assert (value is None) == (goal == baseline)
 
 
+@settings(deadline=None)
 @given(
     baseline=finite,
     target=finite,
@@ -150,6 +162,7 @@ def test_paced_values_stay_between_baseline_and_target(baseline, target, span, o
     assert low - 1e-6 * (1 + abs(low)) <= value <= high + 1e-6 * (1 + abs(high))
 
 
+@settings(deadline=None)
 @given(
     st.lists(
         st.tuples(st.floats(min_value=20 / 3, max_value=10), st.floats(min_value=0, max_value=1e300)),
