@@ -18,6 +18,10 @@ Scores run from 0 to 10; statuses are green / amber / red, and grey means "no da
 * unscored: never scored (None, grey), never rolled up.
 * Roll-up: weighted mean of the scores that exist; no scored item gives (None, grey). Colours:
   >= 20/3 green, >= 10/3 amber, else red, with a 1e-9 tolerance so items exactly at goal roll up green.
+* Over time: aggregate() of no values is None (grey, also for count); a longer view combines native targets
+  by sum (sum/count) or takes the last (others); linear pacing runs from the baseline on the target's first day
+  to the target on its last day; progress is clamped to 0..1; forecast() projects to the period end (run rate
+  or least-squares trend); data is stale one frequency period (calendar months) plus 7 days after its newest point.
 
 Scores are computed with exact fractions, so they never overflow and move monotonically with the actual.
 """
