@@ -8,6 +8,7 @@ from typing import Any
 
 from django.db.models import Count, QuerySet
 from django.shortcuts import get_object_or_404
+from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.generics import GenericAPIView
 from rest_framework.request import Request
@@ -44,6 +45,7 @@ class ObjectiveLinkSerializer(serializers.ModelSerializer):
     class Meta:
         model = ObjectiveLink
         fields = ["id", "cause", "effect"]
+        validators: list = []  # the service refuses duplicates, with the same message as the form
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -115,6 +117,7 @@ class _StrategyApi(GenericAPIView):
 class StrategyMapListApi(_StrategyApi):
     serializer_class = StrategyMapSerializer
 
+    @extend_schema(operation_id="strategy_maps_list", responses=StrategyMapSerializer(many=True))
     def get(self, request: Request, team_slug: str) -> Response:
         team = self.team(request, team_slug)
         page = self.paginate_queryset(strategy_map_full_queryset(team=team))
@@ -168,6 +171,7 @@ class StrategyMapCopyApi(_StrategyApi):
 class ObjectiveListApi(_StrategyApi):
     serializer_class = ObjectiveSerializer
 
+    @extend_schema(operation_id="strategy_map_objectives_list", responses=ObjectiveSerializer(many=True))
     def get(self, request: Request, team_slug: str, map_id: int) -> Response:
         team = self.team(request, team_slug)
         return Response(ObjectiveSerializer(self.full_map(team, map_id).objectives.all(), many=True).data)
@@ -210,6 +214,7 @@ class ObjectiveDetailApi(_StrategyApi):
 class SuccessFactorListApi(_StrategyApi):
     serializer_class = SuccessFactorSerializer
 
+    @extend_schema(operation_id="strategy_map_success_factors_list", responses=SuccessFactorSerializer(many=True))
     def get(self, request: Request, team_slug: str, map_id: int, objective_id: int) -> Response:
         team = self.team(request, team_slug)
         objective = self.objective(team, map_id, objective_id)
@@ -257,6 +262,7 @@ class SuccessFactorDetailApi(_StrategyApi):
 class ObjectiveLinkListApi(_StrategyApi):
     serializer_class = ObjectiveLinkSerializer
 
+    @extend_schema(operation_id="strategy_map_links_list", responses=ObjectiveLinkSerializer(many=True))
     def get(self, request: Request, team_slug: str, map_id: int) -> Response:
         team = self.team(request, team_slug)
         links = ObjectiveLink.objects.filter(cause__strategy_map=self.plain_map(team, map_id)).order_by("pk")

@@ -59,7 +59,7 @@ class ObjectiveForm(forms.ModelForm):
         model = Objective
         fields = ["title", "description", "order"]
         widgets = {"description": forms.Textarea(attrs={"rows": 2}), "order": forms.NumberInput(attrs={"min": 0})}
-        help_texts = {"order": _("Lower numbers come first; leave empty to add at the end.")}
+        help_texts = {"order": _("Lower numbers come first; a new objective without a number goes to the end.")}
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
