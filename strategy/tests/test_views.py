@@ -245,3 +245,51 @@ def test_removing_a_link_through_the_links_page(client_for, strategy_map):
     link = ObjectiveLink.objects.first()
     client.post(reverse("strategy:link-delete", args=[strategy_map.team.slug, strategy_map.pk, link.pk]))
     assert ObjectiveLink.objects.count() == 1
+
+
+def test_each_success_factor_shows_how_many_kpis_measure_it(client_for, strategy_map):
+    from scorecard.models import KPI, Perspective, Scorecard  # only the test knows about the app above strategy
+
+    scorecard = Scorecard.objects.create(team=strategy_map.team, strategy_map=strategy_map, title="Scorecard")
+    perspective = Perspective.objects.create(scorecard=scorecard, key="customer", name="Customer")
+    factor = SuccessFactor.objects.get(title="Factor 1.0")
+    for name in ("Reach", "Followers"):
+        KPI.objects.create(perspective=perspective, success_factor=factor, name=name)
+    response = client_for("viewer").get(strategy_map.get_absolute_url())
+    assert "2 KPIs" in response.content.decode()
+    texts = [a["text"] for a in response.context["figure"]["layout"]["annotations"] if "Factor 1.0" in a["text"]]
+    assert len(texts) == 1 and "2 KPIs" in texts[0]
+
+
+def test_an_archived_map_stays_readable(client_for, team, make_map):
+    archived = make_map(team, status=StrategyMap.Status.ARCHIVED, year=2024)
+    page = client_for("viewer").get(archived.get_absolute_url()).content.decode()
+    assert "Archived" in page and "Objective 0" in page
+
+
+@pytest.mark.parametrize(
+    ("cause", "effect", "message"),
+    [
+        (0, 0, "An objective cannot be linked to itself (“Objective 0”)."),
+        (0, 1, "“Objective 0” is already linked to “Objective 1”."),
+        (2, 0, "This link would create a cycle: Objective 2 → Objective 0 → Objective 1 → Objective 2."),
+    ],
+)
+def test_the_links_form_refuses_each_bad_link_with_a_message(client_for, strategy_map, cause, effect, message):
+    objectives = list(strategy_map.objectives.all())
+    response = client_for("editor").post(
+        page_url("strategy:map-links", strategy_map), {"cause": objectives[cause].pk, "effect": objectives[effect].pk}
+    )
+    assert response.status_code == 200
+    assert response.context["form"].non_field_errors() == [message]
+    assert ObjectiveLink.objects.count() == 2
+
+
+def test_the_links_form_offers_only_objectives_of_this_map(client_for, team, strategy_map, make_map):
+    elsewhere = make_map(team, year=2027).objectives.first()
+    response = client_for("editor").post(
+        page_url("strategy:map-links", strategy_map),
+        {"cause": strategy_map.objectives.first().pk, "effect": elsewhere.pk},
+    )
+    assert "effect" in response.context["form"].errors
+    assert ObjectiveLink.objects.count() == 2
