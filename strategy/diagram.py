@@ -48,6 +48,7 @@ class ObjectiveBox:
     id: int
     title: str
     factors: Sequence[FactorBox] = field(default_factory=tuple)
+    description: str = ""
 
 
 @dataclass(frozen=True)
@@ -212,6 +213,20 @@ def build_figure(
         )
     annotations += _arrows(links, boxes)
     fig = go.Figure()
+    described = [o for o in objectives if o.description]
+    if described:
+        # Invisible markers in the boxes show an objective's description on hover.
+        fig.add_trace(
+            go.Scatter(
+                x=[boxes[o.id].centre_x for o in described],
+                y=[(boxes[o.id].y0 + boxes[o.id].y1) / 2 for o in described],
+                mode="markers",
+                marker={"size": 40, "opacity": 0},
+                hovertext=["<br>".join(escape(line) for line in textwrap.wrap(o.description, 50)) for o in described],
+                hoverinfo="text",
+                name="",
+            )
+        )
     axis = {"visible": False, "fixedrange": True, "showgrid": False, "zeroline": False}
     fig.update_layout(
         width=width,

@@ -59,6 +59,7 @@ def strategy_map_figure(
         ObjectiveBox(
             id=o.pk,
             title=o.title,
+            description=o.description,
             factors=tuple(
                 FactorBox(id=f.pk, title=f.title, kpi_count=getattr(f, "kpi_count", 0)) for f in o.success_factors.all()
             ),

@@ -83,3 +83,11 @@ def test_an_empty_map_still_draws_the_mission():
     fig = build_figure(mission="", objectives=[], links=[])
     assert [s.name for s in fig.layout.shapes] == ["mission"]
     assert not arrows_of(fig)
+
+
+def test_an_objective_description_shows_on_hover():
+    objectives = [ObjectiveBox(id=1, title="Reach", description="Find new customers"), ObjectiveBox(id=2, title="Sell")]
+    fig = build_figure(mission="", objectives=objectives, links=[(1, 2)])
+    (hover,) = fig.data
+    assert list(hover.hovertext) == ["Find new customers"]
+    assert hover.marker.opacity == 0
