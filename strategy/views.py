@@ -1,0 +1,186 @@
+"""Web pages of strategy maps: viewers read, editors build (access through teams.access)."""
+
+import datetime
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from scorecard_site.charts import figure_payload
+from teams.access import can, team_for_member
+from teams.errors import ApplicationError
+from teams.models import Role, Team
+
+from . import services
+from .forms import PERSPECTIVE_PROMPTS, ObjectiveLinkForm, ObjectivesEditor, StrategyMapCopyForm, StrategyMapForm
+from .models import ObjectiveLink, StrategyMap
+from .selectors import links_of_map, map_links, strategy_map_figure, strategy_map_full_queryset, strategy_maps_of_team
+
+
+def _map_of(team: Team, map_id: int) -> StrategyMap:
+    return get_object_or_404(StrategyMap.objects.filter(team=team).select_related("team"), pk=map_id)
+
+
+def _add_error(form: StrategyMapForm | StrategyMapCopyForm, error: ApplicationError) -> None:
+    form.add_error(error.field if error.field in form.fields else None, error.message)
+
+
+def a_year_later(day: datetime.date) -> datetime.date:
+    try:
+        return day.replace(year=day.year + 1)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year + 1, day=28)
+
+
+@login_required
+def map_list(request: HttpRequest, team_slug: str) -> HttpResponse:
+    team = team_for_member(request.user, team_slug)
+    context = {
+        "team": team,
+        "maps": strategy_maps_of_team(team=team),
+        "can_edit": can(request.user, team, Role.EDITOR),
+    }
+    return render(request, "strategy/map_list.html", context)
+
+
+@login_required
+def map_create(request: HttpRequest, team_slug: str) -> HttpResponse:
+    team = team_for_member(request.user, team_slug, role=Role.EDITOR)
+    year = timezone.localdate().year
+    initial = {"period_start": datetime.date(year, 1, 1), "period_end": datetime.date(year, 12, 31)}
+    form = StrategyMapForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            strategy_map = services.strategy_map_create(team=team, **form.cleaned_data)
+        except ApplicationError as error:
+            _add_error(form, error)
+        else:
+            messages.success(request, _("The strategy map was created. Now add its objectives."))
+            return redirect("strategy:map-objectives", team.slug, strategy_map.pk)
+    context = {"team": team, "form": form, "prompts": PERSPECTIVE_PROMPTS}
+    return render(request, "strategy/map_form.html", context)
+
+
+@login_required
+def map_detail(request: HttpRequest, team_slug: str, map_id: int) -> HttpResponse:
+    team = team_for_member(request.user, team_slug)
+    strategy_map = get_object_or_404(strategy_map_full_queryset(team=team), pk=map_id)
+    context = {
+        "team": team,
+        "strategy_map": strategy_map,
+        "objectives": strategy_map.objectives.all(),
+        "links": map_links(strategy_map),
+        "figure": figure_payload(strategy_map_figure(strategy_map)),
+        "can_edit": can(request.user, team, Role.EDITOR),
+    }
+    return render(request, "strategy/map_detail.html", context)
+
+
+@login_required
+def map_edit(request: HttpRequest, team_slug: str, map_id: int) -> HttpResponse:
+    team = team_for_member(request.user, team_slug, role=Role.EDITOR)
+    strategy_map = _map_of(team, map_id)
+    form = StrategyMapForm(request.POST or None, instance=strategy_map)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.strategy_map_update(strategy_map=strategy_map, **form.cleaned_data)
+        except ApplicationError as error:
+            strategy_map.refresh_from_db()
+            _add_error(form, error)
+        else:
+            messages.success(request, _("The strategy map was saved."))
+            return redirect(strategy_map)
+    context = {"team": team, "form": form, "strategy_map": strategy_map, "prompts": PERSPECTIVE_PROMPTS}
+    return render(request, "strategy/map_form.html", context)
+
+
+@login_required
+def map_delete(request: HttpRequest, team_slug: str, map_id: int) -> HttpResponse:
+    team = team_for_member(request.user, team_slug, role=Role.EDITOR)
+    strategy_map = _map_of(team, map_id)
+    if request.method == "POST":
+        try:
+            services.strategy_map_delete(strategy_map=strategy_map)
+        except ApplicationError as error:
+            messages.error(request, error.message)
+            return redirect(strategy_map)
+        messages.success(request, _("“%(title)s” was deleted.") % {"title": strategy_map.title})
+        return redirect("strategy:map-list", team.slug)
+    return render(request, "strategy/map_delete.html", {"team": team, "strategy_map": strategy_map})
+
+
+@login_required
+def map_copy(request: HttpRequest, team_slug: str, map_id: int) -> HttpResponse:
+    team = team_for_member(request.user, team_slug, role=Role.EDITOR)
+    strategy_map = _map_of(team, map_id)
+    initial = {
+        "title": _("%(title)s (copy)") % {"title": strategy_map.title},
+        "period_start": strategy_map.period_end + datetime.timedelta(days=1),
+        "period_end": a_year_later(strategy_map.period_end),
+    }
+    form = StrategyMapCopyForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            copy = services.strategy_map_copy(strategy_map=strategy_map, **form.cleaned_data)
+        except ApplicationError as error:
+            _add_error(form, error)
+        else:
+            messages.success(request, _("The copy was created as a draft."))
+            return redirect(copy)
+    return render(request, "strategy/map_copy.html", {"team": team, "form": form, "strategy_map": strategy_map})
+
+
+@login_required
+def map_objectives(request: HttpRequest, team_slug: str, map_id: int) -> HttpResponse:
+    team = team_for_member(request.user, team_slug, role=Role.EDITOR)
+    strategy_map = _map_of(team, map_id)
+    editor = ObjectivesEditor(strategy_map, request.POST if request.method == "POST" else None)
+    if request.method == "POST" and editor.is_valid():
+        try:
+            editor.save()
+        except ApplicationError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, _("The objectives and success factors were saved."))
+            if "save_and_view" in request.POST:
+                return redirect(strategy_map)
+            return redirect("strategy:map-objectives", team.slug, strategy_map.pk)
+    context = {"team": team, "strategy_map": strategy_map, "editor": editor, "prompts": PERSPECTIVE_PROMPTS}
+    return render(request, "strategy/map_objectives.html", context)
+
+
+@login_required
+def map_links_page(request: HttpRequest, team_slug: str, map_id: int) -> HttpResponse:
+    team = team_for_member(request.user, team_slug, role=Role.EDITOR)
+    strategy_map = _map_of(team, map_id)
+    form = ObjectiveLinkForm(request.POST or None, strategy_map=strategy_map)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.objective_link_create(cause=form.cleaned_data["cause"], effect=form.cleaned_data["effect"])
+        except ApplicationError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, _("The link was added."))
+            return redirect("strategy:map-links", team.slug, strategy_map.pk)
+    context = {
+        "team": team,
+        "strategy_map": strategy_map,
+        "form": form,
+        "links": links_of_map(strategy_map=strategy_map),
+    }
+    return render(request, "strategy/map_links.html", context)
+
+
+@login_required
+@require_POST
+def link_delete(request: HttpRequest, team_slug: str, map_id: int, link_id: int) -> HttpResponse:
+    team = team_for_member(request.user, team_slug, role=Role.EDITOR)
+    strategy_map = _map_of(team, map_id)
+    link = get_object_or_404(ObjectiveLink.objects.filter(cause__strategy_map=strategy_map), pk=link_id)
+    services.objective_link_delete(link=link)
+    messages.success(request, _("The link was removed."))
+    return redirect("strategy:map-links", team.slug, strategy_map.pk)
