@@ -122,7 +122,6 @@ CHROMIUM_ARGS = [
 ]
 SCREENSHOT_DIR = Path(__file__).resolve().parent / "test-results"
 DESKTOP = {"width": 1366, "height": 768}
-PHONE = {"width": 390, "height": 844}
 
 
 def pytest_collection_modifyitems(config, items):
@@ -162,17 +161,25 @@ def _screenshot_name(nodeid: str) -> str:
 
 @pytest.fixture
 def new_page(request, browser, live_server):
-    """Open pages in fresh browser contexts (no shared cookies) on the live server; screenshot them on failure."""
+    """`new_page(viewport=..., locale=...)`: a page in a fresh browser context (no shared cookies) on the live server.
+
+    A failing test leaves screenshots; a passing one still fails when the browser saw a JavaScript or console
+    error (a CSP refusal, say) or a stylesheet, script, image or font that did not load.
+    """
     contexts = []
     name = _screenshot_name(request.node.nodeid)
     for old in [SCREENSHOT_DIR / f"{name}.png", *SCREENSHOT_DIR.glob(f"{name}-[0-9]*.png")]:
         old.unlink(missing_ok=True)  # a screenshot in test-results/ always belongs to the last run
 
+    problems: list[str] = []
+
     def open_page(*, viewport: dict | None = None, locale: str = "en-GB"):
         context = browser.new_context(base_url=live_server.url, viewport=viewport or DESKTOP, locale=locale)
         context.set_default_timeout(10_000)
         contexts.append(context)
-        return context.new_page()
+        page = context.new_page()
+        _watch_for_problems(page, problems)
+        return page
 
     yield open_page
     report = getattr(request.node, "report_call", None)
@@ -184,6 +191,25 @@ def new_page(request, browser, live_server):
                 page.screenshot(path=SCREENSHOT_DIR / f"{name}{suffix}.png", full_page=True)
     for context in contexts:
         context.close()
+    if problems and report is not None and report.passed:
+        pytest.fail("The browser reported problems:\n" + "\n".join(problems))
+
+
+def _watch_for_problems(page, problems: list[str]) -> None:
+    """Collect JavaScript errors, console errors (CSP refusals...) and assets that failed to load."""
+
+    def on_console(message) -> None:
+        # A 4xx/5xx answer is logged as "Failed to load resource"; assets are checked below, pages by the tests.
+        if message.type == "error" and not message.text.startswith("Failed to load resource"):
+            problems.append(f"console error on {page.url}: {message.text}")
+
+    def on_response(response) -> None:
+        if response.status >= 400 and response.request.resource_type in {"stylesheet", "script", "image", "font"}:
+            problems.append(f"{response.status} for {response.request.resource_type} {response.url}")
+
+    page.on("pageerror", lambda error: problems.append(f"JavaScript error on {page.url}: {error}"))
+    page.on("console", on_console)
+    page.on("response", on_response)
 
 
 @pytest.fixture

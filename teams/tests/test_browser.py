@@ -127,3 +127,16 @@ def test_form_errors_are_announced_and_pass_axe(demo, page, axe_check):
 
     expect(page.locator(".invalid-feedback").first).to_be_visible()
     axe_check(page)
+
+
+def test_on_a_phone_the_menu_folds_away_and_opens_to_the_teams(demo, signed_in_page, axe_check):
+    page = signed_in_page("marketer", viewport={"width": 390, "height": 844})
+    teams_menu = page.get_by_role("button", name="Teams", exact=True)
+    expect(teams_menu).to_be_hidden()
+
+    page.get_by_role("button", name="Toggle navigation").click()
+    teams_menu.click()
+    page.get_by_role("navigation").get_by_role("link", name="Social Media").click()
+
+    expect(page.get_by_role("heading", level=1)).to_have_text("Social Media")
+    axe_check(page)
