@@ -223,8 +223,8 @@ def sign_in(page, username: str, password: str | None = None) -> None:
     page.goto("/accounts/login/")
     page.get_by_label("Username").fill(username)
     page.get_by_label("Password").fill(password or f"pw-{username}")
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Sign in").click()
 
 
 @pytest.fixture
@@ -255,20 +255,30 @@ def demo(transactional_db):
     return SimpleNamespace(teams={team.slug: team for team in Team.objects.all()}, users=users)
 
 
-def _axe_check(page, *, impacts: tuple[str, ...] = ("serious", "critical")) -> None:
-    """Run axe-core (bundled by axe-playwright-python) on the page; fail on violations of the given impacts."""
-    from axe_playwright_python.sync_playwright import Axe
+class AxeCheck:
+    """`axe_check(page)`: no serious or critical axe-core violations on the page as it is now.
 
-    results = Axe().run(page)
-    found = [v for v in results.response["violations"] if v["impact"] in impacts]
-    lines = [
-        f"{v['id']} ({v['impact']}): {v['help']} -> {', '.join(str(n['target']) for n in v['nodes'][:5])}"
-        for v in found
-    ]
-    assert not found, f"axe found {len(found)} accessibility problem(s) on {page.url}:\n" + "\n".join(lines)
+    `axe_check.problems(page)` lists them instead, to check several pages and report them all at once.
+    axe-core comes bundled with axe-playwright-python and runs through page.evaluate, which the CSP allows.
+    """
+
+    impacts = ("serious", "critical")
+
+    def problems(self, page) -> list[str]:
+        from axe_playwright_python.sync_playwright import Axe
+
+        violations = [v for v in Axe().run(page).response["violations"] if v["impact"] in self.impacts]
+        return [
+            f"{page.url}: {v['id']} ({v['impact']}): {v['help']} -> "
+            + ", ".join(str(node["target"]) for node in v["nodes"][:5])
+            for v in violations
+        ]
+
+    def __call__(self, page) -> None:
+        problems = self.problems(page)
+        assert not problems, f"axe found {len(problems)} accessibility problem(s):\n" + "\n".join(problems)
 
 
 @pytest.fixture
-def axe_check():
-    """`axe_check(page)`: no serious or critical axe-core violations on the page as it is now."""
-    return _axe_check
+def axe_check() -> AxeCheck:
+    return AxeCheck()
