@@ -8,7 +8,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from scorecard_site.charts import figure_payload
 from teams.access import can, team_for_member
@@ -37,6 +37,7 @@ def a_year_later(day: datetime.date) -> datetime.date:
 
 
 @login_required
+@require_safe
 def map_list(request: HttpRequest, team_slug: str) -> HttpResponse:
     team = team_for_member(request.user, team_slug)
     context = {
@@ -66,6 +67,7 @@ def map_create(request: HttpRequest, team_slug: str) -> HttpResponse:
 
 
 @login_required
+@require_safe
 def map_detail(request: HttpRequest, team_slug: str, map_id: int) -> HttpResponse:
     team = team_for_member(request.user, team_slug)
     strategy_map = get_object_or_404(strategy_map_full_queryset(team=team), pk=map_id)

@@ -7,21 +7,44 @@ takes an argument this file cannot fill yet, the test fails and names it: add a 
 """
 
 from collections.abc import Callable, Iterator
+from datetime import date
 from typing import Any
 
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from strategy.models import Objective, ObjectiveLink, StrategyMap, SuccessFactor
 from teams.models import Membership, Team, TeamApiKey
 
 pytestmark = pytest.mark.django_db
 
 KwargFactory = Callable[[Team, dict[str, Any]], Any]
 
+
+def strategy_map_of(team: Team) -> StrategyMap:
+    """A small map of the team: two objectives, a success factor each, one link."""
+    strategy_map = StrategyMap.objects.filter(team=team).first()
+    if strategy_map is None:
+        strategy_map = StrategyMap.objects.create(
+            team=team, title="Map", period_start=date(2027, 1, 1), period_end=date(2027, 12, 31)
+        )
+        cause, effect = (Objective.objects.create(strategy_map=strategy_map, title=t) for t in ("Cause", "Effect"))
+        for objective in (cause, effect):
+            SuccessFactor.objects.create(objective=objective, title=f"Factor of {objective.title}")
+        ObjectiveLink.objects.create(cause=cause, effect=effect)
+    return strategy_map
+
+
 # One factory per URL argument: an object of `team` that the URL can address.
 KWARG_FACTORIES: dict[str, KwargFactory] = {
     "membership_id": lambda team, users: Membership.objects.get(team=team, user=users["viewer"]).pk,
     "prefix": lambda team, users: TeamApiKey.objects.filter(team=team).first().prefix,
+    "map_id": lambda team, users: strategy_map_of(team).pk,
+    "objective_id": lambda team, users: Objective.objects.filter(strategy_map=strategy_map_of(team)).first().pk,
+    "factor_id": lambda team, users: (
+        SuccessFactor.objects.filter(objective__strategy_map=strategy_map_of(team)).first().pk
+    ),
+    "link_id": lambda team, users: ObjectiveLink.objects.filter(cause__strategy_map=strategy_map_of(team)).first().pk,
 }
 
 
