@@ -17,6 +17,7 @@ from .models import Membership, Role, TeamApiKey
 from .selectors import api_keys_of_team, memberships_of_team, team_rows_for_user
 
 UserModel = get_user_model()
+NEW_KEY_SESSION = "new_api_key"
 
 
 @login_required
@@ -89,7 +90,6 @@ def membership_update(request: HttpRequest, team_slug: str, membership_id: int) 
 def api_keys(request: HttpRequest, team_slug: str) -> HttpResponse:
     team = team_for_member(request.user, team_slug, role=Role.ADMIN)
     form = ApiKeyCreateForm(request.POST or None)
-    new_key = None
     if request.method == "POST" and form.is_valid():
         try:
             api_key, new_key = services.api_key_create(
@@ -102,7 +102,10 @@ def api_keys(request: HttpRequest, team_slug: str) -> HttpResponse:
             form.add_error(None, error.message)
         else:
             messages.success(request, _("API key “%(name)s” was created.") % {"name": api_key.name})
-            form = ApiKeyCreateForm()
+            # Shown once on the next page: a reload there cannot create a second key.
+            request.session[NEW_KEY_SESSION] = new_key
+            return redirect("teams:api-keys", team.slug)
+    new_key = request.session.pop(NEW_KEY_SESSION, None) if request.method == "GET" else None
     context = {"team": team, "form": form, "api_keys": api_keys_of_team(team=team), "new_key": new_key}
     return render(request, "teams/api_keys.html", context)
 

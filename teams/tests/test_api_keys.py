@@ -16,10 +16,12 @@ def team_api_url(team):
 def test_admin_creates_a_key_that_is_shown_once_and_stored_only_as_a_hash(client_for, team):
     client = client_for("admin")
     response = client.post(
-        reverse("teams:api-keys", args=[team.slug]), {"name": "Webshop", "scopes": ["read", "ingest"]}
+        reverse("teams:api-keys", args=[team.slug]), {"name": "Webshop", "scopes": ["read", "ingest"]}, follow=True
     )
     raw_key = response.context["new_key"]
     assert raw_key in response.content.decode()
+    reloaded = client.get(reverse("teams:api-keys", args=[team.slug])).content.decode()
+    assert raw_key not in reloaded, "the key is shown only once"
     api_key = TeamApiKey.objects.get()
     assert api_key.scopes == ["ingest", "read"]
     stored = [str(getattr(api_key, f.attname)) for f in TeamApiKey._meta.concrete_fields]
