@@ -14,9 +14,12 @@ class Command(BaseCommand):
         parser.add_argument(
             "--password", help="Password for the demo users (default: $DEMO_PASSWORD or scorecard-demo)."
         )
+        parser.add_argument(
+            "--large", action="store_true", help="Also load the large benchmark data set (50 teams, ~2.6M points)."
+        )
 
     def handle(self, *args, **options):
-        context = DemoContext()
+        context = DemoContext(large=options["large"])
         with transaction.atomic():
             seed(context, password=options["password"])
             # Every other app may add its demo data in <app>/demo.py: seed(context).
@@ -28,3 +31,7 @@ class Command(BaseCommand):
         self.stdout.write(
             self.style.SUCCESS(f"Demo data ready: {len(context.teams)} teams, users {', '.join(context.users)}.")
         )
+        if options["large"]:
+            from scorecard.large_demo import seed_large  # lazy: only this flag needs it
+
+            seed_large(stdout=self.stdout)
