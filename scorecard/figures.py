@@ -12,6 +12,8 @@ from collections.abc import Sequence
 import plotly.graph_objects as go
 from django.utils.translation import gettext as _
 
+from .scoring import AMBER_FROM, GREEN_FROM, status_for_score
+
 # The status colours, the same as static/css/scorecard.css (--sc-green, ...).
 GREEN = "#198754"
 AMBER = "#cc8a00"
@@ -22,9 +24,6 @@ ACTUAL_COLOUR = "#0d6efd"  # Bootstrap primary: the measured line is neither "go
 BAND_OPACITY = 0.14
 
 # Roll-up colour thresholds of DESIGN.md section 4 (>= 20/3 green, >= 10/3 amber, else red).
-AMBER_FROM = 10 / 3
-GREEN_FROM = 20 / 3
-TOLERANCE = 1e-9
 
 FONT = {"family": "system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif", "size": 12}
 LINE_DASHES = ["solid", "dash", "dot", "dashdot", "longdash", "longdashdot"]
@@ -38,17 +37,6 @@ def status_label(status: str) -> str:
     """The status as a word, for everywhere a colour must not be the only signal."""
     labels = {"green": _("Green"), "amber": _("Amber"), "red": _("Red")}
     return labels.get(status, _("No data"))
-
-
-def score_status(score: float | None) -> str:
-    """The roll-up colour of a 0..10 score (the same thresholds the scoring engine uses)."""
-    if score is None:
-        return "grey"
-    if score >= GREEN_FROM - TOLERANCE:
-        return "green"
-    if score >= AMBER_FROM - TOLERANCE:
-        return "amber"
-    return "red"
 
 
 def _figure(*, height: int, title: str = "", margin: dict[str, int] | None = None, **layout: object) -> go.Figure:
@@ -270,7 +258,7 @@ def team_perspective_heatmap(
     """
     if len(scores) != len(teams) or any(len(row) != len(perspectives) for row in scores):
         raise ValueError("scores must be one row per team with one value per perspective")
-    statuses = [[score_status(s) for s in row] for row in scores]
+    statuses = [[status_for_score(s) for s in row] for row in scores]
     words = [[status_label(s) for s in row] for row in statuses]
     fig = _figure(
         height=80 + 30 * max(len(teams), 1),

@@ -245,7 +245,8 @@ def paced_value(*, baseline: float, target_value: float, period_start: date, per
     if span <= 0:
         return float(target_value) if on >= period_start else float(baseline)
     fraction = _clamp((on - period_start).days / span, 0.0, 1.0)
-    return baseline + (target_value - baseline) * fraction
+    # Weighted form: exactly the baseline at 0 and exactly the target at 1, whatever the magnitudes.
+    return baseline * (1 - fraction) + target_value * fraction
 
 
 def judged_on(last_day: date, today: date) -> date:

@@ -92,7 +92,7 @@ def api_keys(request: HttpRequest, team_slug: str) -> HttpResponse:
     form = ApiKeyCreateForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            api_key, new_key = services.api_key_create(
+            api_key, raw_key = services.api_key_create(
                 team=team,
                 name=form.cleaned_data["name"],
                 scopes=form.cleaned_data["scopes"],
@@ -103,7 +103,7 @@ def api_keys(request: HttpRequest, team_slug: str) -> HttpResponse:
         else:
             messages.success(request, _("API key “%(name)s” was created.") % {"name": api_key.name})
             # Shown once on the next page: a reload there cannot create a second key.
-            request.session[NEW_KEY_SESSION] = new_key
+            request.session[NEW_KEY_SESSION] = raw_key
             return redirect("teams:api-keys", team.slug)
     new_key = request.session.pop(NEW_KEY_SESSION, None) if request.method == "GET" else None
     context = {"team": team, "form": form, "api_keys": api_keys_of_team(team=team), "new_key": new_key}

@@ -6,11 +6,11 @@ from scorecard import figures
 from scorecard.figures import (
     kpi_period_chart,
     score_gauge,
-    score_status,
     score_trend,
     sparkline,
     team_perspective_heatmap,
 )
+from scorecard.scoring import status_for_score
 from scorecard_site.charts import figure_payload
 
 CARTESIAN_TRACES = {"scatter", "bar", "heatmap", "box", "histogram"}
@@ -207,7 +207,7 @@ def test_gauge_marks_where_amber_and_green_begin():
     [(None, "grey"), (0.0, "red"), (3.33, "red"), (10 / 3, "amber"), (6.66, "amber"), (20 / 3, "green"), (10, "green")],
 )
 def test_score_status_follows_the_rollup_thresholds(score, status):
-    assert score_status(score) == status
+    assert status_for_score(score) == status
 
 
 def test_heatmap_cells_show_scores_or_a_dash_and_are_coloured_by_threshold():
