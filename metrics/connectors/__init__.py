@@ -1,0 +1,31 @@
+"""One module per platform; `load_all` imports them so each registers itself (see base.py)."""
+
+from importlib import import_module
+
+PLATFORM_MODULES = (
+    "demo",
+    "mastodon",
+    "bluesky",
+    "youtube",
+    "x",
+    "http_json",
+    "facebook_page",
+    "instagram",
+    "linkedin_org",
+    "ga4",
+)
+
+_loaded = False
+
+
+def load_all() -> None:
+    global _loaded
+    if _loaded:
+        return
+    for name in PLATFORM_MODULES:
+        try:
+            import_module(f"{__name__}.{name}")
+        except ModuleNotFoundError as error:
+            if error.name != f"{__name__}.{name}":
+                raise
+    _loaded = True
