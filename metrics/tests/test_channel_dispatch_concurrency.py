@@ -67,8 +67,9 @@ def test_a_real_worker_on_redis_syncs_what_the_dispatcher_enqueued(transactional
     previous = {key: app.conf[key] for key in ("task_always_eager", "broker_url", "task_default_queue")}
     app.conf.update(task_always_eager=False, broker_url=settings.REDIS_URL, task_default_queue=queue)
     try:
-        with start_worker(app, pool="threads", concurrency=2, perform_ping_check=False, queues=[queue],
-                          shutdown_timeout=30):
+        with start_worker(
+            app, pool="threads", concurrency=2, perform_ping_check=False, queues=[queue], shutdown_timeout=30
+        ):
             assert channels_dispatch_due() == 3
             deadline = time.monotonic() + 60
             while time.monotonic() < deadline and SyncRun.objects.exclude(status=SyncRun.Status.RUNNING).count() < 3:

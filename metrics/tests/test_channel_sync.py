@@ -7,7 +7,6 @@ from django.utils import timezone
 
 from metrics.channel_services import (
     channel_claim,
-    channel_create,
     channel_sync_run,
     channel_update,
     channels_claim_due,
@@ -156,8 +155,12 @@ def test_a_permanent_error_needs_attention_and_stops_automatic_syncs_until_the_c
     Channel.objects.filter(pk=channel.pk).update(next_sync_at=timezone.now() - timedelta(minutes=5))
     assert channels_claim_due() == []
     channel_update(
-        channel=channel, name=channel.name, account_ref="acme", credentials={"token": "new-token"},
-        sync_interval=channel.sync_interval, enabled=True,
+        channel=channel,
+        name=channel.name,
+        account_ref="acme",
+        credentials={"token": "new-token"},
+        sync_interval=channel.sync_interval,
+        enabled=True,
     )
     assert [pk for pk, _ in channels_claim_due()] == [channel.pk]
     assert Channel.objects.get(pk=channel.pk).status == Channel.Status.OK
@@ -225,8 +228,14 @@ def test_an_unexpected_bug_is_logged_and_the_channel_backs_off(team, caplog):
 
 @pytest.mark.parametrize(
     ("failures", "expected"),
-    [(0, timedelta(hours=1)), (1, timedelta(hours=2)), (2, timedelta(hours=4)), (4, timedelta(hours=16)),
-     (5, timedelta(days=1)), (30, timedelta(days=1))],
+    [
+        (0, timedelta(hours=1)),
+        (1, timedelta(hours=2)),
+        (2, timedelta(hours=4)),
+        (4, timedelta(hours=16)),
+        (5, timedelta(days=1)),
+        (30, timedelta(days=1)),
+    ],
 )
 def test_schedule_backoff_doubles_per_failure_up_to_a_day_for_hourly_channels(failures, expected):
     assert schedule_backoff(timedelta(hours=1), failures) == expected
