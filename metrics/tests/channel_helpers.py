@@ -56,3 +56,39 @@ def sync(channel: Channel, **extra: Any) -> SyncRun | None:
     token = channel_claim(channel=channel)
     assert token is not None
     return channel_sync_run(channel_id=channel.pk, claim_token=token, **extra)
+
+
+def run_connector(
+    platform: str,
+    *,
+    account_ref: str,
+    config: dict[str, Any],
+    credentials: dict[str, str] | None = None,
+    options: dict[str, Any] | None = None,
+    days: int = 1,
+    today: Any = None,
+) -> FetchResult:
+    """Call one connector directly against a fake server, as the sync service would."""
+    import datetime as dt
+
+    import httpx
+
+    from metrics.connectors.base import SyncWindow, connector_config, get_connector
+
+    now = dt.datetime(2026, 1, 10, 15, 0, tzinfo=dt.UTC) if today is None else today
+    window = SyncWindow(start=now.date() - dt.timedelta(days=days - 1), end=now.date(), now=now)
+    merged = {**connector_config(platform), **config}
+    with httpx.Client(timeout=merged.get("timeout", 2.0)) as client:
+        ctx = FetchContext(
+            account_ref=account_ref,
+            credentials=credentials or {},
+            options=options or {},
+            window=window,
+            client=client,
+            config=merged,
+        )
+        return get_connector(platform).fetch(ctx)
+
+
+def values(result: FetchResult) -> dict[str, float]:
+    return {s.metric_key: s.value for s in result.samples}
