@@ -91,20 +91,45 @@ def main() -> int:
     ]
     print(f"Creating {args.channels} http_json channels on team {slug} ...")
     for number in range(args.channels):
-        channel_create(team=team, platform="http_json", name=f"Endpoint {number}", key_prefix=f"e{number}",
-                       account_ref=f"{base}/{number}", options={"header": "", "metrics": metrics_spec})
+        channel_create(
+            team=team,
+            platform="http_json",
+            name=f"Endpoint {number}",
+            key_prefix=f"e{number}",
+            account_ref=f"{base}/{number}",
+            options={"header": "", "metrics": metrics_spec},
+        )
     # Only this team's channels are due now (others keep their schedule).
     Channel.objects.filter(team=team).update(next_sync_at=timezone.now())
     app.control.purge()
 
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "scorecard_site.settings", "CELERY_TASK_ALWAYS_EAGER": "false",
-           "LOG_LEVEL": "WARNING"}
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "scorecard_site.settings",
+        "CELERY_TASK_ALWAYS_EAGER": "false",
+        "LOG_LEVEL": "WARNING",
+    }
     workers = [
         subprocess.Popen(
-            [str(ROOT / ".venv/bin/celery"), "-A", "scorecard_site", "worker", "--pool", "threads",
-             "--concurrency", str(args.concurrency), "--loglevel", "WARNING", "-n", f"bench{n}-{slug}@%h",
-             "--without-gossip", "--without-mingle", "--without-heartbeat"],
-            cwd=ROOT, env=env,
+            [
+                str(ROOT / ".venv/bin/celery"),
+                "-A",
+                "scorecard_site",
+                "worker",
+                "--pool",
+                "threads",
+                "--concurrency",
+                str(args.concurrency),
+                "--loglevel",
+                "WARNING",
+                "-n",
+                f"bench{n}-{slug}@%h",
+                "--without-gossip",
+                "--without-mingle",
+                "--without-heartbeat",
+            ],
+            cwd=ROOT,
+            env=env,
         )
         for n in range(args.workers)
     ]
@@ -148,10 +173,14 @@ def main() -> int:
     for metric_id, value in points.values_list("metric_id", "value"):
         stored.setdefault(metric_id, []).append(value)
     exactly_once = all(stored.get(m) == [v] for m, v in expected.items())
-    print(f"Synced {done} of {args.channels} channels in {elapsed:.1f} s "
-          f"= {done / elapsed * 60:,.0f} channels per minute.")
-    print(f"Sync runs: {runs.count()} ({ok} ok) for {len(per_channel)} distinct channels; "
-          f"fake endpoint answered {FakeEndpoint.hits} requests.")
+    print(
+        f"Synced {done} of {args.channels} channels in {elapsed:.1f} s "
+        f"= {done / elapsed * 60:,.0f} channels per minute."
+    )
+    print(
+        f"Sync runs: {runs.count()} ({ok} ok) for {len(per_channel)} distinct channels; "
+        f"fake endpoint answered {FakeEndpoint.hits} requests."
+    )
     print(f"Data points: {points.count()} for {len(expected)} metrics; every point exactly once: {exactly_once}.")
     success = done == args.channels == runs.count() == ok and exactly_once
     team.delete()
