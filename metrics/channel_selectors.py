@@ -34,7 +34,9 @@ class ChannelState:
 def channel_state(channel: Channel) -> ChannelState:
     """What the status means for a person, and what to do about it."""
     if channel.claimed_until and channel.claimed_until > timezone.now():
-        return ChannelState("syncing", _("Syncing"), "arrow-repeat", "info", _("A sync is running right now."), "")
+        return ChannelState(
+            "syncing", _("Syncing"), "arrow-repeat", "info", _("A sync is queued or running right now."), ""
+        )
     if channel.status == Channel.Status.NEEDS_ATTENTION:
         return ChannelState(
             "needs_attention",
