@@ -34,8 +34,13 @@ class FacebookPageConnector(Connector):
     def fetch(self, ctx: FetchContext) -> FetchResult:
         page = ctx.account_ref.strip()
         result = FetchResult()
-        fields = graph_get(ctx, page, {"fields": "followers_count,fan_count"}, label="Facebook")
-        if "followers_count" in fields:
+        try:
+            fields = graph_get(ctx, page, {"fields": "followers_count,fan_count"}, label="Facebook")
+        except InvalidMetricError as error:
+            fields, result.metric_errors["followers"] = {}, str(error)
+        if "followers" in result.metric_errors:
+            pass
+        elif "followers_count" in fields:
             result.add("followers", ctx.window.today, fields["followers_count"])
         else:
             result.metric_errors["followers"] = str(_("Facebook did not send followers_count."))

@@ -34,8 +34,14 @@ class InstagramConnector(Connector):
     def fetch(self, ctx: FetchContext) -> FetchResult:
         account = ctx.account_ref.strip()
         result = FetchResult()
-        fields = graph_get(ctx, account, {"fields": ",".join([*FIELDS.values(), "username"])}, label="Instagram")
+        try:
+            fields = graph_get(ctx, account, {"fields": ",".join([*FIELDS.values(), "username"])}, label="Instagram")
+        except InvalidMetricError as error:
+            fields = {}
+            result.metric_errors.update(dict.fromkeys(FIELDS, str(error)))
         for key, field in FIELDS.items():
+            if key in result.metric_errors:
+                continue
             if field in fields:
                 result.add(key, ctx.window.today, fields[field])
             else:

@@ -411,3 +411,15 @@ def test_ga4_errors(httpserver, status, error):
     )
     with pytest.raises(error):
         ga4(httpserver)
+
+
+def test_facebook_refused_page_field_keeps_the_insights(httpserver):
+    httpserver.expect_request("/v24.0/1044").respond_with_handler(
+        lambda r: graph_error(100, "(#100) Tried accessing nonexisting field (followers_count)")
+    )
+    httpserver.expect_request("/v24.0/1044/insights").respond_with_json(
+        {"data": [series("page_media_view", [(TODAY + dt.timedelta(days=1), 7)])], "paging": {}}
+    )
+    result = facebook(httpserver, days=1)
+    assert set(result.metric_errors) == {"followers"}
+    assert {s.metric_key for s in result.samples} == {"media_views", "reach", "post_engagements"}
