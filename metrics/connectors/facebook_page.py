@@ -36,14 +36,12 @@ class FacebookPageConnector(Connector):
         result = FetchResult()
         try:
             fields = graph_get(ctx, page, {"fields": "followers_count,fan_count"}, label="Facebook")
+            if "followers_count" in fields:
+                result.add("followers", ctx.window.today, fields["followers_count"])
+            else:
+                result.metric_errors["followers"] = str(_("Facebook did not send followers_count."))
         except InvalidMetricError as error:
-            fields, result.metric_errors["followers"] = {}, str(error)
-        if "followers" in result.metric_errors:
-            pass
-        elif "followers_count" in fields:
-            result.add("followers", ctx.window.today, fields["followers_count"])
-        else:
-            result.metric_errors["followers"] = str(_("Facebook did not send followers_count."))
+            result.metric_errors["followers"] = str(error)
         wanted = set(ctx.window.days())
         for key, metric in INSIGHTS.items():
             try:
