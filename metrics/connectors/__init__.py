@@ -23,9 +23,5 @@ def load_all() -> None:
     if _loaded:
         return
     for name in PLATFORM_MODULES:
-        try:
-            import_module(f"{__name__}.{name}")
-        except ModuleNotFoundError as error:
-            if error.name != f"{__name__}.{name}":
-                raise
+        import_module(f"{__name__}.{name}")
     _loaded = True
