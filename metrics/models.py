@@ -25,6 +25,11 @@ class Channel(models.Model):
     team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="channels")
     platform = models.CharField(_("platform"), max_length=40)
     name = models.CharField(_("name"), max_length=120)
+    key_prefix = models.SlugField(
+        _("metric key prefix"),
+        max_length=40,
+        help_text=_("The channel's metrics get keys like <prefix>-followers; it never changes after creation."),
+    )
     account_ref = models.CharField(_("account"), max_length=255, blank=True)
     settings = models.JSONField(_("settings"), default=dict, blank=True)
     credentials_encrypted = models.TextField(blank=True, editable=False)
@@ -34,12 +39,19 @@ class Channel(models.Model):
     last_synced_at = models.DateTimeField(_("last synced"), null=True, blank=True)
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.OK)
     last_error = models.TextField(_("last error"), blank=True)
+    attention_hint = models.TextField(_("what to do"), blank=True)
+    consecutive_failures = models.PositiveIntegerField(_("failed syncs in a row"), default=0)
+    # The sync lease: whoever holds claim_token may sync until claimed_until; an expired lease
+    # (crashed worker, lost message) lets the dispatcher claim the channel again.
+    claim_token = models.CharField(max_length=36, blank=True, editable=False)
+    claimed_until = models.DateTimeField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["name"]
         verbose_name = _("channel")
         verbose_name_plural = _("channels")
+        constraints = [models.UniqueConstraint(fields=["team", "key_prefix"], name="channel_unique_team_key_prefix")]
 
     def __str__(self) -> str:
         return self.name
@@ -94,12 +106,20 @@ class SyncRun(models.Model):
         PARTIAL = "partial", _("Partly failed")
         FAILED = "failed", _("Failed")
 
+    class Trigger(models.TextChoices):
+        SCHEDULE = "schedule", _("Schedule")
+        MANUAL = "manual", _("Sync now")
+        COMMAND = "command", _("Command line")
+
     channel = models.ForeignKey(Channel, on_delete=models.CASCADE, related_name="sync_runs")
     started_at = models.DateTimeField(_("started"), auto_now_add=True)
     finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.RUNNING)
     points_written = models.PositiveIntegerField(_("points written"), default=0)
     error = models.TextField(_("error"), blank=True)
+    metric_errors = models.JSONField(_("errors per metric"), default=dict, blank=True)
+    trigger = models.CharField(_("trigger"), max_length=10, choices=Trigger.choices, default=Trigger.SCHEDULE)
+    attempt = models.PositiveSmallIntegerField(_("attempt"), default=1)
 
     class Meta:
         ordering = ["-started_at"]

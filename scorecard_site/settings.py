@@ -167,6 +167,12 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
         "task": "teams.tasks.clear_expired_sessions",
         "schedule": crontab(hour="3", minute="17"),
     },
+    # Claims the channels whose sync is due and enqueues one sync each (metrics.tasks).
+    "metrics-channels-dispatch": {
+        "task": "metrics.tasks.channels_dispatch",
+        "schedule": 60.0,
+        "options": {"expires": 55},
+    },
 }
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 
@@ -277,6 +283,29 @@ CI = env.bool("CI", default=False)
 DEMO_PASSWORD = env.str("DEMO_PASSWORD", default="scorecard-demo")
 SCORECARD_INGEST_MAX_POINTS = env.int("SCORECARD_INGEST_MAX_POINTS", default=5000)
 
+# --- Channels and connectors ----------------------------------------------------------------
+# Fernet key(s) for channel credentials, comma-separated (first encrypts, all decrypt).
+# Default: derived from SECRET_KEY (changing SECRET_KEY then makes stored credentials unreadable).
+CHANNEL_CREDENTIALS_KEY = env.str("CHANNEL_CREDENTIALS_KEY", default="")
+# Base URLs, API versions and request timeouts (seconds) per platform; tests point them at fakes.
+SCORECARD_CONNECTOR_TIMEOUT = env.float("SCORECARD_CONNECTOR_TIMEOUT", default=10.0)
+SCORECARD_CONNECTORS: dict[str, dict] = {
+    "mastodon": {"scheme": "https"},
+    "bluesky": {"base_url": "https://public.api.bsky.app"},
+    "youtube": {"base_url": "https://www.googleapis.com/youtube/v3"},
+    "facebook_page": {"base_url": "https://graph.facebook.com", "version": env.str("GRAPH_API_VERSION", "v24.0")},
+    "instagram": {"base_url": "https://graph.facebook.com", "version": env.str("GRAPH_API_VERSION", "v24.0")},
+    "linkedin_org": {"base_url": "https://api.linkedin.com/rest", "version": env.str("LINKEDIN_API_VERSION", "202601")},
+    "x": {"base_url": "https://api.x.com/2"},
+    "ga4": {"base_url": "https://analyticsdata.googleapis.com/v1beta"},
+    "http_json": {},
+}
+# How long a claimed sync may run before another worker may take the channel over.
+SCORECARD_SYNC_LEASE_SECONDS = env.int("SCORECARD_SYNC_LEASE_SECONDS", default=600)
+# Celery retries of one sync after a transient failure (timeouts, 5xx, 429), with backoff.
+SCORECARD_SYNC_MAX_RETRIES = env.int("SCORECARD_SYNC_MAX_RETRIES", default=3)
+SCORECARD_SYNC_DISPATCH_BATCH = env.int("SCORECARD_SYNC_DISPATCH_BATCH", default=500)
+
 # --- Forms --------------------------------------------------------------------------------
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
@@ -316,4 +345,6 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
+    # httpx logs every request URL at INFO; connector URLs can carry an API key or access token.
+    "loggers": {"httpx": {"level": "WARNING"}, "httpcore": {"level": "WARNING"}},
 }

@@ -1,0 +1,118 @@
+"""Channel pages: admins add, edit, delete and sync channels; every member may look."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from teams.access import can, team_for_member
+from teams.errors import ApplicationError
+from teams.models import Role
+
+from . import channel_selectors as selectors
+from . import channel_services as services
+from .channel_forms import ChannelForm
+
+
+@login_required
+def channel_list(request: HttpRequest, team_slug: str) -> HttpResponse:
+    team = team_for_member(request.user, team_slug, role=Role.VIEWER)
+    rows = [
+        {"channel": c, "state": selectors.channel_state(c), "platform": selectors.platform_label(c.platform)}
+        for c in selectors.channels_of_team(team=team)
+    ]
+    context = {"team": team, "rows": rows, "is_admin": can(request.user, team, Role.ADMIN)}
+    return render(request, "metrics/channel_list.html", context)
+
+
+def _save(request: HttpRequest, form: ChannelForm, save: object) -> bool:
+    if not form.is_valid():
+        return False
+    try:
+        save(**form.service_kwargs())  # type: ignore[operator]
+    except ApplicationError as error:
+        field = error.field if error.field in form.fields else None
+        form.add_error(field, error.message)
+        return False
+    return True
+
+
+@login_required
+def channel_create(request: HttpRequest, team_slug: str) -> HttpResponse:
+    team = team_for_member(request.user, team_slug, role=Role.ADMIN)
+    form = ChannelForm(request.POST or None)
+    if request.method == "POST":
+        created = {}
+
+        def save(**kwargs: object) -> None:
+            created["channel"] = services.channel_create(team=team, **kwargs)  # type: ignore[arg-type]
+
+        if _save(request, form, save):
+            messages.success(request, _("The channel was added; its first sync starts within a minute."))
+            return redirect("metrics:channel-detail", team.slug, created["channel"].pk)
+    return render(request, "metrics/channel_form.html", {"team": team, "form": form, "channel": None})
+
+
+@login_required
+def channel_detail(request: HttpRequest, team_slug: str, channel_id: int) -> HttpResponse:
+    team = team_for_member(request.user, team_slug, role=Role.VIEWER)
+    channel = get_object_or_404(selectors.channels_of_team(team=team), pk=channel_id)
+    context = {
+        "team": team,
+        "channel": channel,
+        "platform": selectors.platform_label(channel.platform),
+        "state": selectors.channel_state(channel),
+        "runs": selectors.channel_runs(channel=channel),
+        "metrics": selectors.channel_metrics(channel=channel),
+        "is_admin": can(request.user, team, Role.ADMIN),
+    }
+    return render(request, "metrics/channel_detail.html", context)
+
+
+@login_required
+def channel_edit(request: HttpRequest, team_slug: str, channel_id: int) -> HttpResponse:
+    team = team_for_member(request.user, team_slug, role=Role.ADMIN)
+    channel = get_object_or_404(selectors.channels_of_team(team=team), pk=channel_id)
+    form = ChannelForm(request.POST or None, channel=channel)
+
+    def save(**kwargs: object) -> None:
+        services.channel_update(channel=channel, **kwargs)  # type: ignore[arg-type]
+
+    if request.method == "POST" and _save(request, form, save):
+        messages.success(request, _("The channel was saved."))
+        return redirect("metrics:channel-detail", team.slug, channel.pk)
+    return render(request, "metrics/channel_form.html", {"team": team, "form": form, "channel": channel})
+
+
+@login_required
+@require_POST
+def channel_delete(request: HttpRequest, team_slug: str, channel_id: int) -> HttpResponse:
+    team = team_for_member(request.user, team_slug, role=Role.ADMIN)
+    channel = get_object_or_404(selectors.channels_of_team(team=team), pk=channel_id)
+    services.channel_delete(channel=channel)
+    messages.success(request, _("The channel was deleted; its metrics and their data stay."))
+    return redirect("metrics:channel-list", team.slug)
+
+
+@login_required
+@require_POST
+def channel_sync_now(request: HttpRequest, team_slug: str, channel_id: int) -> HttpResponse:
+    team = team_for_member(request.user, team_slug, role=Role.ADMIN)
+    channel = get_object_or_404(selectors.channels_of_team(team=team), pk=channel_id)
+    if services.channel_sync_request(channel=channel) is None:
+        messages.warning(request, _("A sync of this channel is already running; wait for it to finish."))
+    else:
+        messages.info(request, _("Sync started. This page shows the result when it is done."))
+    return redirect("metrics:channel-detail", team.slug, channel.pk)
+
+
+@login_required
+@require_GET
+def channel_status(request: HttpRequest, team_slug: str, channel_id: int) -> JsonResponse:
+    team = team_for_member(request.user, team_slug, role=Role.VIEWER)
+    channel = get_object_or_404(selectors.channels_of_team(team=team), pk=channel_id)
+    return JsonResponse(selectors.channel_status_payload(channel=channel))

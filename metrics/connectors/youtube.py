@@ -1,0 +1,73 @@
+"""YouTube Data API v3: `channels.list?part=statistics` with an API key (counts come as strings)."""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from django.utils.translation import gettext_lazy as _
+
+from .base import (
+    Connector,
+    CredentialField,
+    FetchContext,
+    FetchResult,
+    MetricSpec,
+    PermanentSourceError,
+    TransientSourceError,
+    json_body,
+    register,
+    send,
+)
+
+FIELDS = {"subscribers": "subscriberCount", "views": "viewCount", "videos": "videoCount"}
+
+
+def _reasons(body: Any) -> set[str]:
+    error = body.get("error", {}) if isinstance(body, dict) else {}
+    reasons = {e.get("reason", "") for e in error.get("errors", []) if isinstance(e, dict)}
+    reasons |= {d.get("reason", "") for d in error.get("details", []) if isinstance(d, dict)}
+    return reasons
+
+
+@register
+class YouTubeConnector(Connector):
+    platform = "youtube"
+    label = _("YouTube")
+    account_help = _("channel id (UC…) or @handle")
+    credential_fields = (CredentialField("api_key", _("API key")),)
+    metrics: ClassVar = (
+        MetricSpec("subscribers", str(_("Subscribers")), "subscribers"),
+        MetricSpec("views", str(_("Views")), "views"),
+        MetricSpec("videos", str(_("Videos")), "videos"),
+    )
+
+    def fetch(self, ctx: FetchContext) -> FetchResult:
+        ref = ctx.account_ref.strip()
+        params = {"part": "statistics", "key": ctx.secret("api_key")}
+        params["forHandle" if ref.startswith("@") else "id"] = ref
+        response = send(ctx, "GET", f"{ctx.config['base_url']}/channels", platform_label="YouTube", params=params)
+        body = json_body(response)
+        reasons = _reasons(body)
+        if "quotaExceeded" in reasons or "rateLimitExceeded" in reasons:
+            raise TransientSourceError(str(_("The YouTube API quota for today is used up.")), retry_after=3600)
+        if reasons & {"API_KEY_INVALID", "keyInvalid", "badRequest"} or response.status_code in (400, 401, 403):
+            raise PermanentSourceError(
+                str(_("YouTube refused the API key (HTTP %(status)s).")) % {"status": response.status_code},
+                hint=str(_("Create a valid API key with the YouTube Data API enabled and paste it in the channel.")),
+            )
+        items = body.get("items") if isinstance(body, dict) else None
+        if response.status_code != 200 or not items:
+            raise PermanentSourceError(
+                str(_("YouTube has no channel %(ref)s.")) % {"ref": ref},
+                hint=str(_("Check the channel id (starts with UC) or the @handle, then save the channel.")),
+            )
+        statistics = items[0].get("statistics", {})
+        result = FetchResult()
+        for key, field in FIELDS.items():
+            if key == "subscribers" and (statistics.get("hiddenSubscriberCount") or field not in statistics):
+                result.metric_errors[key] = str(_("The channel hides its subscriber count."))
+            elif field in statistics:
+                result.add(key, ctx.window.today, statistics[field])
+            else:
+                result.metric_errors[key] = str(_("YouTube did not send %(field)s.")) % {"field": field}
+        return result

@@ -1,0 +1,31 @@
+"""Celery tasks: ids in, a service call out. Retries only for transient source errors."""
+
+from celery import Task, shared_task
+from django.conf import settings
+
+from .channel_services import channel_sync_run, channels_dispatch_due
+from .connectors.base import TransientSourceError
+from .models import SyncRun
+
+
+@shared_task(acks_late=True, ignore_result=True)
+def channels_dispatch() -> int:
+    """Every minute (CELERY_BEAT_SCHEDULE): claim the due channels and enqueue one sync each."""
+    return channels_dispatch_due()
+
+
+@shared_task(bind=True, acks_late=True, ignore_result=True)
+def channel_sync(self: Task, channel_id: int, claim_token: str, trigger: str = SyncRun.Trigger.SCHEDULE) -> None:
+    retries = self.request.retries or 0
+    max_retries = settings.SCORECARD_SYNC_MAX_RETRIES
+    try:
+        channel_sync_run(
+            channel_id=channel_id,
+            claim_token=claim_token,
+            trigger=trigger,
+            attempt=retries + 1,
+            final_attempt=retries >= max_retries,
+        )
+    except TransientSourceError as error:
+        # The service kept the claim and chose the delay (backoff with jitter, or Retry-After).
+        raise self.retry(exc=error, countdown=error.retry_in, max_retries=max_retries) from error  # type: ignore[attr-defined]
