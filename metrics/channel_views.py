@@ -19,6 +19,7 @@ from .channel_forms import ChannelForm
 
 
 @login_required
+@require_GET
 def channel_list(request: HttpRequest, team_slug: str) -> HttpResponse:
     team = team_for_member(request.user, team_slug, role=Role.VIEWER)
     rows = [
@@ -58,6 +59,7 @@ def channel_create(request: HttpRequest, team_slug: str) -> HttpResponse:
 
 
 @login_required
+@require_GET
 def channel_detail(request: HttpRequest, team_slug: str, channel_id: int) -> HttpResponse:
     team = team_for_member(request.user, team_slug, role=Role.VIEWER)
     channel = get_object_or_404(selectors.channels_of_team(team=team), pk=channel_id)

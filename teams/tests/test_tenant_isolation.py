@@ -13,6 +13,8 @@ from typing import Any
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from metrics.channel_services import channel_create
+from metrics.models import Channel
 from strategy.models import Objective, ObjectiveLink, StrategyMap, SuccessFactor
 from teams.models import Membership, Team, TeamApiKey
 
@@ -45,6 +47,12 @@ KWARG_FACTORIES: dict[str, KwargFactory] = {
         SuccessFactor.objects.filter(objective__strategy_map=strategy_map_of(team)).first().pk
     ),
     "link_id": lambda team, users: ObjectiveLink.objects.filter(cause__strategy_map=strategy_map_of(team)).first().pk,
+    "channel_id": lambda team, users: (
+        (
+            Channel.objects.filter(team=team).first()
+            or channel_create(team=team, platform="demo", name="Demo channel", account_ref="demo")
+        ).pk
+    ),
 }
 
 
