@@ -4,14 +4,21 @@ Every write path (REST, CSV import, manual entry, connectors) stores data points
 `datapoints_upsert`, so replaying the same input changes nothing.
 """
 
+import math
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from django.db import connection, transaction
+from django.db.models import ProtectedError
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from .models import DataPoint
+from teams.errors import ApplicationError
+from teams.models import Team
+
+from .models import DataPoint, Metric, Source
 
 SQLITE_CHUNK = 500
 
@@ -105,3 +112,75 @@ def datapoints_upsert(*, points: Iterable[PointIn], source: str) -> UpsertResult
     upsert = _upsert_postgres if connection.vendor == "postgresql" else _upsert_portable
     created, updated = upsert(latest, source)
     return UpsertResult(received=len(points), created=created, updated=updated)
+
+
+RESERVED_METRIC_KEYS = frozenset({"import", "new"})  # taken by the pages under /t/<team>/metrics/
+
+
+def _check_metric_key(*, team: Team, key: str, exclude_pk: int | None = None) -> str:
+    key = key.strip()
+    if key in RESERVED_METRIC_KEYS:
+        raise ApplicationError(_("“%(key)s” is reserved; choose another key.") % {"key": key}, field="key")
+    taken = Metric.objects.filter(team=team, key=key)
+    if exclude_pk is not None:
+        taken = taken.exclude(pk=exclude_pk)
+    if taken.exists():
+        raise ApplicationError(_("This team already has a metric with the key “%(key)s”.") % {"key": key}, field="key")
+    return key
+
+
+@transaction.atomic
+def metric_create(*, team: Team, key: str, name: str, unit: str = "", source: str = Source.MANUAL) -> Metric:
+    key = _check_metric_key(team=team, key=key)
+    metric = Metric(team=team, key=key, name=name.strip(), unit=unit.strip(), source=source)
+    metric.full_clean(validate_unique=False, validate_constraints=False)
+    metric.save()
+    return metric
+
+
+@transaction.atomic
+def metric_update(*, metric: Metric, name: str, unit: str, source: str) -> Metric:
+    """Name, unit and source change; the key stays, because integrations and files use it."""
+    metric.name, metric.unit, metric.source = name.strip(), unit.strip(), source
+    metric.full_clean(validate_unique=False, validate_constraints=False)
+    metric.save(update_fields=["name", "unit", "source"])
+    return metric
+
+
+@transaction.atomic
+def metric_delete(*, metric: Metric) -> int:
+    """Delete the metric with its data points; returns how many points went with it.
+
+    A metric that KPIs measure is protected: the message names them so the user can change
+    those KPIs first.
+    """
+    points = metric.datapoints.count()
+    try:
+        metric.delete()
+    except ProtectedError as error:
+        names = sorted({str(obj) for obj in error.protected_objects})
+        raise ApplicationError(
+            _("“%(metric)s” cannot be deleted because these KPIs use it: %(kpis)s. Change or delete them first.")
+            % {"metric": metric.name, "kpis": ", ".join(names)}
+        ) from None
+    return points
+
+
+@transaction.atomic
+def datapoint_delete(*, datapoint: DataPoint) -> None:
+    datapoint.delete()
+
+
+def local_midnight(*, team: Team, day: date) -> datetime:
+    """A date means midnight in the team's time zone."""
+    return datetime(day.year, day.month, day.day, tzinfo=ZoneInfo(team.timezone))
+
+
+def datapoint_enter(*, metric: Metric, day: date, value: float) -> UpsertResult:
+    """Manual entry: add or correct the value of a metric for a date."""
+    ts = local_midnight(team=metric.team, day=day)
+    if ts > timezone.now() + timedelta(days=1):
+        raise ApplicationError(_("The date is in the future; enter values for days that have passed."), field="day")
+    if not math.isfinite(value):
+        raise ApplicationError(_("Enter a finite number."), field="value")
+    return datapoints_upsert(points=[PointIn(metric.pk, ts, value)], source=Source.MANUAL)
