@@ -42,9 +42,10 @@ class NonFinite:
 class TimestampParser:
     """ISO 8601 timestamps with an offset, or dates (midnight in the team's time zone)."""
 
-    def __init__(self, *, tz: tzinfo, now: datetime, naive_is_local: bool = False) -> None:
+    def __init__(self, *, tz: tzinfo, now: datetime | None, naive_is_local: bool = False) -> None:
+        """`now` None: any time is fine (for query bounds); else at most MAX_FUTURE ahead of it."""
         self.tz = tz
-        self.latest = now + MAX_FUTURE
+        self.latest = now + MAX_FUTURE if now is not None else None
         self.naive_is_local = naive_is_local
         self._cache: dict[str, datetime | str] = {}
 
@@ -77,7 +78,7 @@ class TimestampParser:
         return self.check_not_future(parsed)
 
     def check_not_future(self, parsed: datetime) -> datetime | str:
-        if parsed > self.latest:
+        if self.latest is not None and parsed > self.latest:
             return _("%(ts)s is more than one day in the future.") % {"ts": parsed.isoformat()}
         return parsed
 
