@@ -12,7 +12,7 @@ from .models import DataPoint, ImportJob, Metric
 
 
 def metrics_of_team(*, team: Team) -> QuerySet[Metric]:
-    return Metric.objects.filter(team=team).select_related("channel").order_by("name")
+    return Metric.objects.filter(team=team).select_related("team", "channel").order_by("name")
 
 
 def metric_rows(*, team: Team) -> QuerySet[Metric]:
