@@ -48,6 +48,7 @@ class TimestampParser:
         self.latest = now + MAX_FUTURE if now is not None else None
         self.naive_is_local = naive_is_local
         self._cache: dict[str, datetime | str] = {}
+        self.parsed: dict[str, datetime] = {}  # only the strings that parsed well
 
     def parse(self, text: str) -> datetime:
         """The aware datetime, or ValueError with a message for the user."""
@@ -55,6 +56,8 @@ class TimestampParser:
         if found is None:
             found = self._parse(text)
             self._cache[text] = found
+            if not isinstance(found, str):
+                self.parsed[text] = found
         if isinstance(found, str):
             raise ValueError(found)
         return found
@@ -87,9 +90,13 @@ def _number(value: Any) -> float | str:
     """The value as a finite float, or the message explaining why it is not one."""
     kind = type(value)
     if kind is float or kind is int:
-        if kind is float and not math.isfinite(value):
+        try:
+            number = float(value)
+        except OverflowError:
+            number = math.inf
+        if not math.isfinite(number):
             return _("NaN and infinite values are not allowed; send a finite number.")
-        return float(value)
+        return number
     if isinstance(value, NonFinite):
         return _("%(token)s is not allowed; send a finite number.") % {"token": value.token}
     if kind is bool:
@@ -104,41 +111,71 @@ def _number(value: Any) -> float | str:
 def validate_api_points(
     raw_points: list[Any], *, metric_ids: dict[str, int], parser: TimestampParser
 ) -> tuple[list[PointIn], list[PointError]]:
-    """Turn the `points` list of an ingestion request into PointIn, or collect every error."""
+    """Turn the `points` list of an ingestion request into PointIn, or collect every error.
+
+    A well-formed point takes the fast path: three dict lookups (metric key, an already
+    parsed timestamp) and a type check. Anything else, including the first use of a
+    timestamp string, goes through `_check_point`, which parses or explains.
+    """
     points: list[PointIn] = []
     errors: list[PointError] = []
     append = points.append
+    known_ts = parser.parsed
     for index, raw in enumerate(raw_points):
-        if type(raw) is not dict:
-            errors.append(PointError(index, None, _("Each point must be an object with metric, ts and value.")))
-            continue
-        if raw.keys() != POINT_FIELDS:
-            errors.extend(_field_errors(index, raw))
-            continue
-        failed = False
-        key = raw["metric"]
-        metric_id = metric_ids.get(key) if type(key) is str else None
-        if metric_id is None:
-            errors.append(PointError(index, "metric", _unknown_metric(key)))
-            failed = True
-        ts_text = raw["ts"]
-        ts: datetime | None = None
-        if type(ts_text) is not str:
-            errors.append(PointError(index, "ts", _("The timestamp must be a string in ISO 8601 format.")))
-            failed = True
-        else:
+        if type(raw) is dict and len(raw) == 3:
             try:
-                ts = parser.parse(ts_text)
-            except ValueError as error:
-                errors.append(PointError(index, "ts", str(error)))
-                failed = True
-        value = _number(raw["value"])
-        if type(value) is str:
-            errors.append(PointError(index, "value", value))
-            failed = True
-        if not failed:
-            append(PointIn(metric_id, ts, value))  # type: ignore[arg-type]
+                metric_id = metric_ids[raw["metric"]]
+                ts = known_ts[raw["ts"]]
+                value = raw["value"]
+                kind = type(value)
+                if kind is float and value - value == 0.0:  # finite (NaN and inf fail this)
+                    append(PointIn(metric_id, ts, value))
+                    continue
+                if kind is int:
+                    append(PointIn(metric_id, ts, float(value)))
+                    continue
+            except (KeyError, TypeError, OverflowError):
+                pass
+        point = _check_point(index, raw, metric_ids=metric_ids, parser=parser, errors=errors)
+        if point is not None:
+            append(point)
     return points, errors
+
+
+def _check_point(
+    index: int, raw: Any, *, metric_ids: dict[str, int], parser: TimestampParser, errors: list[PointError]
+) -> PointIn | None:
+    """The point, or None after adding every error it has to `errors`."""
+    if type(raw) is not dict:
+        errors.append(PointError(index, None, _("Each point must be an object with metric, ts and value.")))
+        return None
+    if raw.keys() != POINT_FIELDS:
+        errors.extend(_field_errors(index, raw))
+        return None
+    failed = False
+    key = raw["metric"]
+    metric_id = metric_ids.get(key) if type(key) is str else None
+    if metric_id is None:
+        errors.append(PointError(index, "metric", _unknown_metric(key)))
+        failed = True
+    ts_text = raw["ts"]
+    ts: datetime | None = None
+    if type(ts_text) is not str:
+        errors.append(PointError(index, "ts", _("The timestamp must be a string in ISO 8601 format.")))
+        failed = True
+    else:
+        try:
+            ts = parser.parse(ts_text)
+        except ValueError as error:
+            errors.append(PointError(index, "ts", str(error)))
+            failed = True
+    value = _number(raw["value"])
+    if type(value) is str:
+        errors.append(PointError(index, "value", value))
+        failed = True
+    if failed:
+        return None
+    return PointIn(metric_id, ts, value)  # type: ignore[arg-type]
 
 
 def _field_errors(index: int, raw: dict[str, Any]) -> list[PointError]:

@@ -70,6 +70,12 @@ def test_timestamps_with_z_and_offsets_are_the_same_instant(api_client, team, fo
     assert DataPoint.objects.get().value == 2
 
 
+def test_the_last_of_two_points_for_the_same_time_wins(api_client, team, followers, ingest_key):
+    body = {"points": [point(value=1), point(value=2), point(ts="2026-01-05T08:00:00Z", value=3)]}
+    assert post(api_client, team, body, key=ingest_key).json() == {"received": 3, "created": 1, "updated": 0}
+    assert DataPoint.objects.get().value == 3
+
+
 def test_a_gzip_body_is_accepted(api_client, team, followers, ingest_key):
     body = gzip.compress(json.dumps({"points": [point()]}).encode())
     response = post(api_client, team, body, key=ingest_key, HTTP_CONTENT_ENCODING="gzip")
@@ -152,7 +158,7 @@ def test_a_bad_point_is_reported_with_its_index_and_nothing_is_written(
     assert not DataPoint.objects.exists()
 
 
-@pytest.mark.parametrize("token", ["NaN", "Infinity", "-Infinity", "1e400", "-1e400"])
+@pytest.mark.parametrize("token", ["NaN", "Infinity", "-Infinity", "1e400", "-1e400", "1" + "0" * 400])
 def test_nan_and_infinities_are_refused_even_as_bare_json_tokens(api_client, team, followers, ingest_key, token):
     body = b'{"points": [{"metric": "followers", "ts": "2026-01-05", "value": %s}]}' % token.encode()
     errors = errors_of(post(api_client, team, body, key=ingest_key))
