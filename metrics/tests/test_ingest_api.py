@@ -247,6 +247,7 @@ def test_a_key_over_its_rate_gets_429_with_retry_after(api_client, team, followe
     assert int(response["Retry-After"]) > 0
 
 
+@pytest.mark.postgres  # the portable (SQLite) path writes in chunks of 500
 def test_the_number_of_queries_does_not_grow_with_the_batch(
     api_client, team, followers, reach, ingest_key, django_assert_max_num_queries
 ):
