@@ -237,6 +237,15 @@ def test_an_unknown_content_encoding_gets_415_and_broken_gzip_400(api_client, te
     assert not DataPoint.objects.exists()
 
 
+def test_a_gzip_body_that_unpacks_to_too_much_is_refused(api_client, team, followers, ingest_key, monkeypatch):
+    monkeypatch.setattr("metrics.ingest.MAX_DECOMPRESSED_BYTES", 1000)
+    body = gzip.compress(json.dumps({"points": [point()] * 100}).encode())
+    response = post(api_client, team, body, key=ingest_key, HTTP_CONTENT_ENCODING="gzip")
+    assert response.status_code == 413
+    assert "too large" in response.json()["errors"][0]["message"]
+    assert not DataPoint.objects.exists()
+
+
 def test_a_key_over_its_rate_gets_429_with_retry_after(api_client, team, followers, ingest_key, monkeypatch):
     # DRF reads the rates once at import time, so the low rate is set on the throttle itself.
     monkeypatch.setattr(ApiKeyRateThrottle, "THROTTLE_RATES", {"api_key": "2/minute"})
