@@ -20,7 +20,7 @@ from teams.access import team_for_request
 from teams.models import Role, Team
 
 from . import selectors, services
-from .ingest import IngestError, datapoints_ingest, decode_body
+from .ingest import IngestError, datapoints_ingest, decode_body, require_json
 from .models import DataPoint, Metric, Source
 from .validation import TimestampParser
 
@@ -70,11 +70,9 @@ class DatapointIngestView(APIView):
     def post(self, request: Request, team_slug: str) -> Response:
         team = team_for_request(request, team_slug, role=Role.EDITOR, scope="ingest")
         try:
-            document = decode_body(
-                request.body,
-                content_type=request.META.get("CONTENT_TYPE", ""),
-                content_encoding=request.META.get("HTTP_CONTENT_ENCODING", ""),
-            )
+            # The content type first: a form body may already have been consumed by the CSRF check.
+            require_json(request.META.get("CONTENT_TYPE", ""))
+            document = decode_body(request.body, content_encoding=request.META.get("HTTP_CONTENT_ENCODING", ""))
             result = datapoints_ingest(team=team, document=document, source=Source.API)
         except IngestError as error:
             return Response(error.as_payload(), status=error.status)

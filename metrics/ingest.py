@@ -44,8 +44,8 @@ def _request_error(message: str, *, field: str | None = None, status: int = 400)
     return IngestError([PointError(None, field, message)], status=status)
 
 
-def decode_body(body: bytes, *, content_type: str, content_encoding: str) -> Any:
-    """The JSON document of an ingestion request (gzip allowed), or IngestError."""
+def require_json(content_type: str) -> None:
+    """415 unless the body is declared as JSON (checked before the body is read)."""
     media_type = content_type.split(";")[0].strip().lower()
     if media_type != "application/json":
         raise _request_error(
@@ -53,6 +53,10 @@ def decode_body(body: bytes, *, content_type: str, content_encoding: str) -> Any
             % {"type": media_type or _("none")},
             status=415,
         )
+
+
+def decode_body(body: bytes, *, content_encoding: str) -> Any:
+    """The JSON document of an ingestion request (gzip allowed), or IngestError."""
     encoding = content_encoding.strip().lower()
     if encoding == "gzip":
         body = _gunzip(body)

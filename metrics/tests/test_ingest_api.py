@@ -229,6 +229,13 @@ def test_a_body_that_is_not_json_gets_415(api_client, team, followers, ingest_ke
     assert not DataPoint.objects.exists()
 
 
+def test_a_signed_in_editor_posting_a_form_gets_415(api_client, team, users, followers):
+    api_client.force_login(users["editor"])
+    response = api_client.post(url(team), {"points": "x"}, format="multipart")
+    assert response.status_code == 415
+    assert not DataPoint.objects.exists()
+
+
 def test_an_unknown_content_encoding_gets_415_and_broken_gzip_400(api_client, team, followers, ingest_key):
     body = json.dumps({"points": [point()]}).encode()
     assert post(api_client, team, body, key=ingest_key, HTTP_CONTENT_ENCODING="br").status_code == 415
