@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from typing import Any, cast
+from zoneinfo import ZoneInfo
 
 import plotly.graph_objects as go
 from django.contrib import messages
@@ -91,6 +92,9 @@ def _chart(metric: Metric) -> dict[str, Any] | None:
     x, y = selectors.series(metric=metric)
     if not x:
         return None
+    # plotly.js has no time zones: give it wall-clock times of the team.
+    tz = ZoneInfo(metric.team.timezone)
+    x = [ts.astimezone(tz).replace(tzinfo=None) for ts in x]
     fig = go.Figure(go.Scatter(x=x, y=y, mode="lines+markers", name=metric.name, marker={"size": 4}))
     fig.update_layout(
         height=300,

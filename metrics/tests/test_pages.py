@@ -135,7 +135,10 @@ def test_the_detail_page_shows_latest_points_and_a_chart(client_for, team, follo
     assert response.status_code == 200
     assert len(response.context["points"]) == 20
     assert response.context["points"][0].value == 29
-    assert response.context["chart"]["data"][0]["type"] == "scatter"
+    series = response.context["chart"]["data"][0]
+    assert series["type"] == "scatter"
+    assert series["x"][0] == "2026-01-01T01:00:00"  # wall-clock time in the team's zone (UTC+1)
+    assert series["y"][-1] == 29
     html = response.content.decode()
     assert 'data-figure-id="metric-series"' in html
     assert "Add or correct a value" not in html  # viewers do not get the form
