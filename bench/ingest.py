@@ -62,9 +62,8 @@ def make_team(label: str) -> tuple[Team, list[Metric]]:
     return team, metrics
 
 
-def samples(days: int) -> list[tuple[int, datetime, float]]:
+def samples(days: int, start: datetime) -> list[tuple[int, datetime, float]]:
     """(metric index, ts, value): a value per metric per day, day by day."""
-    start = datetime(2020, 1, 1, tzinfo=UTC)
     return [
         (m, start + timedelta(days=d), float((d * 37 + m * 11) % 1000) + 0.5)
         for d in range(days)
@@ -127,12 +126,16 @@ def main() -> None:
         key = api_key_create(team=api_team, name="bench", scopes=["ingest"])[1]
         url = reverse("metrics:api-datapoints", args=[api_team.slug])
         client = Client()
-        rows = samples(args.days)
-        warmup = samples(10)
+        # Every round writes fresh days; all of them lie in the past (the API refuses the future).
+        start = datetime(2000, 1, 1, tzinfo=UTC)
+        if start + timedelta(days=args.days * args.rounds) > datetime.now(UTC):
+            raise SystemExit("--days x --rounds reaches the future; use fewer.")
+        rows = samples(args.days, start)
+        warmup = samples(10, start)
         keys = [m.key for m in api_metrics]
         raw_ids = [m.pk for m in raw_metrics]
         # Warm up both paths (connections, caches, query plans) on other days.
-        shifted = [(m, ts - timedelta(days=4000), v) for m, ts, v in warmup]
+        shifted = [(m, ts - timedelta(days=100), v) for m, ts, v in warmup]
         run_api(client, url, key, api_bodies(keys, shifted))
         run_raw(dsn, raw_batches(raw_ids, shifted))
 
