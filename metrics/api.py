@@ -20,7 +20,7 @@ from teams.access import team_for_request
 from teams.models import Role, Team
 
 from . import selectors, services
-from .ingest import IngestError, datapoints_ingest, decode_body, require_json
+from .ingest import IngestError, datapoints_ingest, require_json, unpack_body
 from .models import DataPoint, Metric, Source
 from .validation import TimestampParser
 
@@ -72,8 +72,8 @@ class DatapointIngestView(APIView):
         try:
             # The content type first: a form body may already have been consumed by the CSRF check.
             require_json(request.META.get("CONTENT_TYPE", ""))
-            document = decode_body(request.body, content_encoding=request.META.get("HTTP_CONTENT_ENCODING", ""))
-            result = datapoints_ingest(team=team, document=document, source=Source.API)
+            body = unpack_body(request.body, content_encoding=request.META.get("HTTP_CONTENT_ENCODING", ""))
+            result = datapoints_ingest(team=team, body=body, source=Source.API)
         except IngestError as error:
             return Response(error.as_payload(), status=error.status)
         return Response({"received": result.received, "created": result.created, "updated": result.updated})

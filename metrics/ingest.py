@@ -1,8 +1,9 @@
 """REST ingestion (DESIGN.md section 5): read the raw body, validate every point, upsert once.
 
-The body is parsed here rather than by a DRF parser and serializer: msgspec decodes 5,000
-points in about a millisecond and the plain-Python checks in `validation` keep a batch from
-waiting on per-point serializer objects.
+The body is parsed here rather than by a DRF parser and serializer: msgspec decodes and
+type-checks 5,000 points in about a millisecond, and one plain-Python loop in `validation`
+resolves metric keys and timestamps. Only a body with problems takes the slower path that
+lists every error.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from teams.models import Team
 
 from .models import Metric, Source
 from .services import UpsertResult, datapoints_upsert
-from .validation import NonFinite, PointError, TimestampParser, validate_api_points
+from .validation import NonFinite, PointError, TimestampParser, validate_api_points, validate_typed_points
 
 # A gzip body may not unpack to more than this (a 5,000-point batch is about 400 kB).
 MAX_DECOMPRESSED_BYTES = 16 * 1024 * 1024
@@ -55,25 +56,50 @@ def require_json(content_type: str) -> None:
         )
 
 
-def decode_body(body: bytes, *, content_encoding: str) -> Any:
-    """The JSON document of an ingestion request (gzip allowed), or IngestError."""
+def unpack_body(body: bytes, *, content_encoding: str) -> bytes:
+    """The request body, unzipped when it says `Content-Encoding: gzip`."""
     encoding = content_encoding.strip().lower()
     if encoding == "gzip":
-        body = _gunzip(body)
-    elif encoding not in ("", "identity"):
+        return _gunzip(body)
+    if encoding not in ("", "identity"):
         raise _request_error(
             _("Content-Encoding “%(encoding)s” is not supported; use gzip or none.") % {"encoding": encoding},
             status=415,
         )
+    return body
+
+
+def parse_document(body: bytes) -> Any:
+    """The body as plain JSON values, for explaining what is wrong with it."""
     try:
         return msgspec.json.decode(body)
-    except (msgspec.DecodeError, msgspec.ValidationError) as fast_error:
+    except (msgspec.DecodeError, msgspec.ValidationError) as strict_error:
         # The strict decoder refuses NaN/Infinity tokens and huge numbers; decode again so
         # those become per-point errors and real syntax errors keep a precise message.
         try:
             return json.loads(body, parse_constant=NonFinite)
         except (ValueError, RecursionError):
-            raise _request_error(_("The request body is not valid JSON: %(error)s") % {"error": fast_error}) from None
+            message = _("The request body is not valid JSON: %(error)s") % {"error": strict_error}
+            raise _request_error(message) from None
+
+
+class _Point(msgspec.Struct, gc=False, forbid_unknown_fields=True):
+    metric: str
+    ts: str
+    value: float
+
+
+class _Batch(msgspec.Struct, gc=False, forbid_unknown_fields=True):
+    """The body's expected shape: msgspec checks it while decoding, in C.
+
+    gc=False: thousands of decoded points would otherwise set off the cyclic garbage
+    collector, which then walks every object of the process.
+    """
+
+    points: list[_Point]
+
+
+_BATCH_DECODER = msgspec.json.Decoder(_Batch)
 
 
 def _gunzip(body: bytes) -> bytes:
@@ -99,23 +125,46 @@ def _points_list(document: Any) -> list[Any]:
     points = document.get("points")
     if not isinstance(points, list):
         raise _request_error(_("“points” must be a list of points."), field="points")
-    limit = settings.SCORECARD_INGEST_MAX_POINTS
-    if len(points) > limit:
-        raise _request_error(
-            _("Send at most %(limit)s points per request (got %(count)s); split the batch.")
-            % {"limit": limit, "count": len(points)},
-            field="points",
-        )
+    _check_count(len(points))
     return points
 
 
-def datapoints_ingest(*, team: Team, document: Any, source: str = Source.API) -> UpsertResult:
-    """Validate every point of an ingestion document and upsert them all, or raise IngestError."""
-    raw_points = _points_list(document)
-    keys = {p.get("metric") for p in raw_points if type(p) is dict and type(p.get("metric")) is str}
-    metric_ids = dict(Metric.objects.filter(team=team, key__in=keys).values_list("key", "id")) if keys else {}
+def _check_count(count: int) -> None:
+    limit = settings.SCORECARD_INGEST_MAX_POINTS
+    if count > limit:
+        raise _request_error(
+            _("Send at most %(limit)s points per request (got %(count)s); split the batch.")
+            % {"limit": limit, "count": count},
+            field="points",
+        )
+
+
+def _metric_ids(team: Team, keys: set[str]) -> dict[str, int]:
+    return dict(Metric.objects.filter(team=team, key__in=keys).values_list("key", "id")) if keys else {}
+
+
+def datapoints_ingest(*, team: Team, body: bytes, source: str = Source.API) -> UpsertResult:
+    """Validate every point of a (unpacked) JSON body and upsert them all, or raise IngestError.
+
+    A well-formed body is decoded straight into typed points and checked in one loop. Any
+    problem sends the body down the slow path, which decodes it again as plain JSON and
+    collects every error with its index.
+    """
     parser = TimestampParser(tz=ZoneInfo(team.timezone), now=timezone.now())
-    points, errors = validate_api_points(raw_points, metric_ids=metric_ids, parser=parser)
+    try:
+        batch = _BATCH_DECODER.decode(body)
+    except (msgspec.DecodeError, msgspec.ValidationError):
+        pass
+    else:
+        _check_count(len(batch.points))
+        metric_ids = _metric_ids(team, {point.metric for point in batch.points})
+        points = validate_typed_points(batch.points, metric_ids=metric_ids, parser=parser)
+        if points is not None:
+            return datapoints_upsert(points=points, source=source)
+
+    raw_points = _points_list(parse_document(body))
+    keys: set[str] = {p["metric"] for p in raw_points if type(p) is dict and type(p.get("metric")) is str}
+    found, errors = validate_api_points(raw_points, metric_ids=_metric_ids(team, keys), parser=parser)
     if errors:
         raise IngestError(errors)
-    return datapoints_upsert(points=points, source=source)
+    return datapoints_upsert(points=found, source=source)

@@ -9,6 +9,7 @@ all of them at once.
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, tzinfo
 from typing import Any
@@ -108,37 +109,42 @@ def _number(value: Any) -> float | str:
     return _("The value must be a number.")
 
 
+def validate_typed_points(
+    points: Sequence[Any], *, metric_ids: dict[str, int], parser: TimestampParser
+) -> list[PointIn] | None:
+    """The fast path for points whose types msgspec already checked (`.metric`, `.ts`, `.value`).
+
+    None as soon as one point is wrong: the caller then explains every problem with
+    `validate_api_points`.
+    """
+    found: list[PointIn] = []
+    append = found.append
+    known_ts = parser.parsed
+    for point in points:
+        metric_id = metric_ids.get(point.metric)
+        value = point.value
+        if metric_id is None or value - value != 0.0:  # unknown metric, NaN or infinite
+            return None
+        ts = known_ts.get(point.ts)
+        if ts is None:
+            try:
+                ts = parser.parse(point.ts)
+            except ValueError:
+                return None
+        append(PointIn(metric_id, ts, value))
+    return found
+
+
 def validate_api_points(
     raw_points: list[Any], *, metric_ids: dict[str, int], parser: TimestampParser
 ) -> tuple[list[PointIn], list[PointError]]:
-    """Turn the `points` list of an ingestion request into PointIn, or collect every error.
-
-    A well-formed point takes the fast path: three dict lookups (metric key, an already
-    parsed timestamp) and a type check. Anything else, including the first use of a
-    timestamp string, goes through `_check_point`, which parses or explains.
-    """
+    """Turn a list of decoded JSON values into PointIn, collecting every error with its index."""
     points: list[PointIn] = []
     errors: list[PointError] = []
-    append = points.append
-    known_ts = parser.parsed
     for index, raw in enumerate(raw_points):
-        if type(raw) is dict and len(raw) == 3:
-            try:
-                metric_id = metric_ids[raw["metric"]]
-                ts = known_ts[raw["ts"]]
-                value = raw["value"]
-                kind = type(value)
-                if kind is float and value - value == 0.0:  # finite (NaN and inf fail this)
-                    append(PointIn(metric_id, ts, value))
-                    continue
-                if kind is int:
-                    append(PointIn(metric_id, ts, float(value)))
-                    continue
-            except (KeyError, TypeError, OverflowError):
-                pass
         point = _check_point(index, raw, metric_ids=metric_ids, parser=parser, errors=errors)
         if point is not None:
-            append(point)
+            points.append(point)
     return points, errors
 
 
