@@ -32,6 +32,11 @@ def _value(key: str, day: date, start: float, growth: float, swing: float) -> fl
 
 
 def seed(context: DemoContext) -> None:
+    seed_metrics(context)
+
+
+def seed_metrics(context: DemoContext) -> None:
+    """Metrics fed by the API, CSV imports and hand entry (channel metrics come from their connector)."""
     today = timezone.localdate()
     for team_slug, key, name, unit, source, start, growth, swing in METRICS:
         team = context.teams[team_slug]
