@@ -1,5 +1,6 @@
 from datetime import timedelta
 
+from django.conf import settings
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -128,3 +129,45 @@ class SyncRun(models.Model):
 
     def __str__(self) -> str:
         return f"{self.channel} {self.started_at:%Y-%m-%d %H:%M} {self.status}"
+
+
+class ImportJob(models.Model):
+    """One CSV upload: previewed, then validated and written by a Celery task.
+
+    The file's text is kept in the database (not on a local disk) so any worker host can read
+    it; it is emptied once the import has finished.
+    """
+
+    class Status(models.TextChoices):
+        UPLOADED = "uploaded", _("Waiting for confirmation")
+        QUEUED = "queued", _("Queued")
+        RUNNING = "running", _("Running")
+        DONE = "done", _("Done")
+        FAILED = "failed", _("Failed")
+
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="import_jobs")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    filename = models.CharField(_("file name"), max_length=255)
+    content = models.TextField(blank=True, editable=False)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.UPLOADED)
+    total_rows = models.PositiveIntegerField(_("rows"), default=0)
+    created_points = models.PositiveIntegerField(_("points created"), default=0)
+    updated_points = models.PositiveIntegerField(_("points updated"), default=0)
+    error_count = models.PositiveIntegerField(_("bad rows"), default=0)
+    errors = models.JSONField(_("errors"), default=list, blank=True)
+    created_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("CSV import")
+        verbose_name_plural = _("CSV imports")
+
+    def __str__(self) -> str:
+        return f"{self.filename} ({self.status})"
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in (self.Status.DONE, self.Status.FAILED)

@@ -4,20 +4,29 @@ Every write path (REST, CSV import, manual entry, connectors) stores data points
 `datapoints_upsert`, so replaying the same input changes nothing.
 """
 
+import math
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime, timedelta
+from typing import Any, NamedTuple, cast
+from zoneinfo import ZoneInfo
 
 from django.db import connection, transaction
+from django.db.models import ProtectedError
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from .models import DataPoint
+from teams.errors import ApplicationError
+from teams.models import Team
+
+from .models import DataPoint, Metric, Source
 
 SQLITE_CHUNK = 500
 
 
-@dataclass(frozen=True, slots=True)
-class PointIn:
+class PointIn(NamedTuple):
+    """One data point to store. A named tuple: batches of thousands are built per request."""
+
     metric_id: int
     ts: datetime  # timezone-aware
     value: float
@@ -34,21 +43,26 @@ class UpsertResult:
         return self.received - self.created - self.updated
 
 
-def _last_wins(points: Iterable[PointIn]) -> dict[tuple[int, datetime], float]:
+def _last_wins(points: list[PointIn]) -> dict[tuple[int, datetime], float]:
     """One value per (metric, ts); a later point in the batch replaces an earlier one."""
-    latest: dict[tuple[int, datetime], float] = {}
-    for point in points:
-        if timezone.is_naive(point.ts):
-            raise ValueError("data point timestamps must be timezone-aware")
-        latest[(point.metric_id, point.ts)] = float(point.value)
-    return latest
+    return {(point.metric_id, point.ts): float(point.value) for point in points}
 
 
+# A batch that names the same (metric, ts) twice keeps its last value; ON CONFLICT may not touch
+# a row twice in one statement, so such batches go through DISTINCT ON over the input order.
+# Most batches have no duplicates and skip that sort (a set of keys is cheaper in Python).
+_INPUT_UNIQUE = """
+    SELECT m, t, v FROM unnest(%b::bigint[], %b::timestamptz[], %b::double precision[]) AS u(m, t, v)
+"""
+_INPUT_LAST_WINS = """
+    SELECT DISTINCT ON (m, t) m, t, v
+    FROM unnest(%b::bigint[], %b::timestamptz[], %b::double precision[]) WITH ORDINALITY AS u(m, t, v, n)
+    ORDER BY m, t, n DESC
+"""
 _POSTGRES_UPSERT = """
-WITH written AS (
+WITH input AS ({input}), written AS (
     INSERT INTO metrics_datapoint (metric_id, ts, value, source, updated_at)
-    SELECT m, t, v, %s, now()
-    FROM unnest(%s::bigint[], %s::timestamptz[], %s::double precision[]) AS u(m, t, v)
+    SELECT m, t, v, %s, now() FROM input
     ON CONFLICT (metric_id, ts) DO UPDATE
         SET value = EXCLUDED.value, source = EXCLUDED.source, updated_at = EXCLUDED.updated_at
         WHERE metrics_datapoint.value IS DISTINCT FROM EXCLUDED.value
@@ -56,19 +70,37 @@ WITH written AS (
 )
 SELECT count(*) FILTER (WHERE inserted), count(*) FILTER (WHERE NOT inserted) FROM written
 """
+_UPSERT_UNIQUE = _POSTGRES_UPSERT.format(input=_INPUT_UNIQUE)
+_UPSERT_LAST_WINS = _POSTGRES_UPSERT.format(input=_INPUT_LAST_WINS)
 
 
-def _upsert_postgres(latest: dict[tuple[int, datetime], float], source: str) -> tuple[int, int]:
-    metric_ids = [key[0] for key in latest]
-    timestamps = [key[1] for key in latest]
-    values = list(latest.values())
-    with connection.cursor() as cursor:
-        cursor.execute(_POSTGRES_UPSERT, [source, metric_ids, timestamps, values])
+def _binary_cursor() -> Any:
+    """A cursor on Django's connection that sends parameters in binary (server-side binding).
+
+    Django's default psycopg cursor binds client-side: it quotes every array element into the
+    SQL text, which costs more than the whole upsert for 5,000 points. The cursor is wrapped
+    like any Django cursor, so it takes part in the transaction and shows up in query logs.
+    """
+    from django.db.backends.postgresql.base import ServerBindingCursor
+
+    connection.ensure_connection()
+    cursor: Any = cast(Any, ServerBindingCursor)(connection.connection)
+    return connection.make_debug_cursor(cursor) if connection.queries_logged else connection.make_cursor(cursor)
+
+
+def _upsert_postgres(points: list[PointIn], source: str) -> tuple[int, int]:
+    metric_ids = [point.metric_id for point in points]
+    timestamps = [point.ts for point in points]
+    values = [float(point.value) for point in points]
+    unique = len(set(zip(metric_ids, timestamps, strict=True))) == len(points)
+    with _binary_cursor() as cursor:
+        cursor.execute(_UPSERT_UNIQUE if unique else _UPSERT_LAST_WINS, [metric_ids, timestamps, values, source])
         created, updated = cursor.fetchone()
     return created, updated
 
 
-def _upsert_portable(latest: dict[tuple[int, datetime], float], source: str) -> tuple[int, int]:
+def _upsert_portable(points: list[PointIn], source: str) -> tuple[int, int]:
+    latest = _last_wins(points)
     keys = list(latest)
     existing: dict[tuple[int, datetime], DataPoint] = {}
     for start in range(0, len(keys), SQLITE_CHUNK):
@@ -99,9 +131,83 @@ def datapoints_upsert(*, points: Iterable[PointIn], source: str) -> UpsertResult
     Callers validate metrics and values first; this only writes.
     """
     points = list(points)
-    latest = _last_wins(points)
-    if not latest:
-        return UpsertResult(received=len(points), created=0, updated=0)
+    if not points:
+        return UpsertResult(received=0, created=0, updated=0)
+    for point in points:
+        if point.ts.tzinfo is None:
+            raise ValueError("data point timestamps must be timezone-aware")
     upsert = _upsert_postgres if connection.vendor == "postgresql" else _upsert_portable
-    created, updated = upsert(latest, source)
+    created, updated = upsert(points, source)
     return UpsertResult(received=len(points), created=created, updated=updated)
+
+
+RESERVED_METRIC_KEYS = frozenset({"import", "new"})  # taken by the pages under /t/<team>/metrics/
+
+
+def _check_metric_key(*, team: Team, key: str, exclude_pk: int | None = None) -> str:
+    key = key.strip()
+    if key in RESERVED_METRIC_KEYS:
+        raise ApplicationError(_("“%(key)s” is reserved; choose another key.") % {"key": key}, field="key")
+    taken = Metric.objects.filter(team=team, key=key)
+    if exclude_pk is not None:
+        taken = taken.exclude(pk=exclude_pk)
+    if taken.exists():
+        raise ApplicationError(_("This team already has a metric with the key “%(key)s”.") % {"key": key}, field="key")
+    return key
+
+
+@transaction.atomic
+def metric_create(*, team: Team, key: str, name: str, unit: str = "", source: str = Source.MANUAL) -> Metric:
+    key = _check_metric_key(team=team, key=key)
+    metric = Metric(team=team, key=key, name=name.strip(), unit=unit.strip(), source=source)
+    metric.full_clean(validate_unique=False, validate_constraints=False)
+    metric.save()
+    return metric
+
+
+@transaction.atomic
+def metric_update(*, metric: Metric, name: str, unit: str, source: str) -> Metric:
+    """Name, unit and source change; the key stays, because integrations and files use it."""
+    metric.name, metric.unit, metric.source = name.strip(), unit.strip(), source
+    metric.full_clean(validate_unique=False, validate_constraints=False)
+    metric.save(update_fields=["name", "unit", "source"])
+    return metric
+
+
+@transaction.atomic
+def metric_delete(*, metric: Metric) -> int:
+    """Delete the metric with its data points; returns how many points went with it.
+
+    A metric that KPIs measure is protected: the message names them so the user can change
+    those KPIs first.
+    """
+    points = metric.datapoints.count()
+    try:
+        metric.delete()
+    except ProtectedError as error:
+        names = sorted({str(obj) for obj in error.protected_objects})
+        raise ApplicationError(
+            _("“%(metric)s” cannot be deleted because these KPIs use it: %(kpis)s. Change or delete them first.")
+            % {"metric": metric.name, "kpis": ", ".join(names)}
+        ) from None
+    return points
+
+
+@transaction.atomic
+def datapoint_delete(*, datapoint: DataPoint) -> None:
+    datapoint.delete()
+
+
+def local_midnight(*, team: Team, day: date) -> datetime:
+    """A date means midnight in the team's time zone."""
+    return datetime(day.year, day.month, day.day, tzinfo=ZoneInfo(team.timezone))
+
+
+def datapoint_enter(*, metric: Metric, day: date, value: float) -> UpsertResult:
+    """Manual entry: add or correct the value of a metric for a date."""
+    ts = local_midnight(team=metric.team, day=day)
+    if ts > timezone.now() + timedelta(days=1):
+        raise ApplicationError(_("The date is in the future; enter values for days that have passed."), field="day")
+    if not math.isfinite(value):
+        raise ApplicationError(_("Enter a finite number."), field="value")
+    return datapoints_upsert(points=[PointIn(metric.pk, ts, value)], source=Source.MANUAL)

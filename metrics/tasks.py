@@ -1,4 +1,4 @@
-"""Celery tasks: ids in, a service call out. Retries only for transient source errors."""
+"""Celery tasks of the metrics app: ids in, a service call out. Retries only for transient source errors."""
 
 from celery import Task, shared_task
 from django.conf import settings
@@ -29,3 +29,14 @@ def channel_sync(self: Task, channel_id: int, claim_token: str, trigger: str = S
     except TransientSourceError as error:
         # The service kept the claim and chose the delay (backoff with jitter, or Retry-After).
         raise self.retry(exc=error, countdown=error.retry_in, max_retries=max_retries) from error  # type: ignore[attr-defined]
+
+
+# --- CSV import -------------------------------------------------------------------------------
+
+
+@shared_task(acks_late=True, soft_time_limit=900, time_limit=960)
+def import_datapoints(job_id: int) -> None:
+    """Validate and write one confirmed CSV import (metrics.import_services)."""
+    from .import_services import import_job_run
+
+    import_job_run(job_id=job_id)
