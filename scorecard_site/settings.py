@@ -166,6 +166,10 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
         "task": "teams.tasks.clear_expired_sessions",
         "schedule": crontab(hour="3", minute="17"),
     },
+    "scorecard-daily-digest": {
+        "task": "scorecard.tasks.send_daily_digest",
+        "schedule": crontab(hour="6", minute="30"),
+    },
 }
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 
@@ -275,6 +279,8 @@ SPECTACULAR_SETTINGS = {
 CI = env.bool("CI", default=False)
 DEMO_PASSWORD = env.str("DEMO_PASSWORD", default="scorecard-demo")
 SCORECARD_INGEST_MAX_POINTS = env.int("SCORECARD_INGEST_MAX_POINTS", default=5000)
+# Links in e-mails (the daily digest) start with this address.
+SCORECARD_BASE_URL = env.str("SCORECARD_BASE_URL", default="http://127.0.0.1:8000")
 
 # --- Forms --------------------------------------------------------------------------------
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
