@@ -12,8 +12,14 @@ from teams.access import team_for_request
 from teams.models import Role
 
 from ..periods import parse_period
-from ..selectors import KpiScore, PerspectiveScore, ScorecardScores, current_period, scorecard_scores
-from ..selectors import scorecards_of_team
+from ..selectors import (
+    KpiScore,
+    PerspectiveScore,
+    ScorecardScores,
+    current_period,
+    scorecard_scores,
+    scorecards_of_team,
+)
 
 
 def _rounded(value: float | None) -> float | None:

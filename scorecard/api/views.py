@@ -134,7 +134,9 @@ class ScorecardDetailView(DetailView):
 
     def update(self, instance: Any, data: dict[str, Any]) -> Model:
         return services.scorecard_update(
-            scorecard=instance, title=data.get("title", instance.title), frequency=data.get("frequency", instance.frequency)
+            scorecard=instance,
+            title=data.get("title", instance.title),
+            frequency=data.get("frequency", instance.frequency),
         )
 
     def delete_instance(self, instance: Any) -> None:
@@ -213,7 +215,9 @@ class TargetDetailView(DetailView):
     serializer_class = TargetSerializer
 
     def queryset(self) -> QuerySet:
-        return targets_of_team(self.team).filter(kpi__perspective__scorecard=self.scorecard, kpi_id=self.kwargs["kpi_id"])
+        return targets_of_team(self.team).filter(
+            kpi__perspective__scorecard=self.scorecard, kpi_id=self.kwargs["kpi_id"]
+        )
 
     def update(self, instance: Any, data: dict[str, Any]) -> Model:
         return services.target_update(target=instance, **data)

@@ -17,13 +17,13 @@ from django.utils import timezone
 from metrics.models import Metric
 
 from ..formula import FormulaError, evaluate_formula, formula_terms
-from ..models import KPI, Frequency, Perspective, Scorecard, Target
-from ..periods import Period, period_containing
+from ..models import KPI, Perspective, Scorecard, Target
+from ..periods import Period, native_periods, period_containing
 from ..scoring import GREY, forecast, is_stale, progress, rollup, score
 from .targets import NO_BAR, Bar, bar_for
 from .values import MetricValues, metric_values, period_bounds, points_in_range
 
-FREQUENCY_RANK = {Frequency.WEEK: 0, Frequency.MONTH: 1, Frequency.QUARTER: 2, Frequency.YEAR: 3}
+FREQUENCY_RANK: dict[str, int] = {"week": 0, "month": 1, "quarter": 2, "year": 3}
 
 
 @dataclass
@@ -79,7 +79,7 @@ def kpi_period(kpi: KPI, view: Period) -> Period:
     """Viewing a shorter period than the KPI's frequency shows the native period that contains it."""
     if FREQUENCY_RANK.get(view.kind, 0) >= FREQUENCY_RANK.get(kpi.frequency, 0):
         return view
-    return period_containing(view.start, kpi.frequency)
+    return native_periods(view, kpi.frequency)[0]
 
 
 def _formula_terms(kpi: KPI) -> set[tuple[str, str]]:

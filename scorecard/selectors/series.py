@@ -6,7 +6,7 @@ from zoneinfo import ZoneInfo
 
 from ..models import KPI
 from ..periods import Period, last_periods, period_containing
-from .scores import _score, metrics_of, kpi_actual, team_today
+from .scores import _score, kpi_actual, metrics_of, team_today
 from .targets import NO_BAR, Bar, bar_for
 from .values import metric_values, period_bounds
 
@@ -20,7 +20,9 @@ class SeriesPoint:
     status: str
 
 
-def kpi_series(*, kpi: KPI, end: Period | None = None, count: int = 12, now: datetime | None = None) -> list[SeriesPoint]:
+def kpi_series(
+    *, kpi: KPI, end: Period | None = None, count: int = 12, now: datetime | None = None
+) -> list[SeriesPoint]:
     """The KPI's last `count` native periods up to `end` (default: the current one), oldest first.
 
     One query for the values of every period; the targets come from `kpi.targets.all()`

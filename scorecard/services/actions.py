@@ -23,7 +23,7 @@ def _clean_action(action: Action, scorecard_id: int) -> None:
         raise ApplicationError(_("Choose a KPI of the same perspective."), field="kpi")
     if action.status not in Action.Status.values:
         raise ApplicationError(_("Choose a status."), field="status")
-    if action.progress is None or not 0 <= action.progress <= 100:  # noqa: PLR2004
+    if action.progress is None or not 0 <= action.progress <= 100:
         raise ApplicationError(_("Progress runs from 0 to 100 %."), field="progress")
     require_member(action.owner, action.perspective.scorecard.team)
 

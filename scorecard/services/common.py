@@ -13,9 +13,7 @@ from teams.models import Team
 def require_member(user: Any, team: Team, *, field: str = "owner") -> None:
     """Owners must be able to see the team, or they could not act on what they own."""
     if user is not None and role_for(user, team) is None:
-        raise ApplicationError(
-            _("%(user)s is not a member of this team.") % {"user": user.get_username()}, field=field
-        )
+        raise ApplicationError(_("%(user)s is not a member of this team.") % {"user": user.get_username()}, field=field)
 
 
 def require_finite(value: float | None, *, field: str, label: str) -> float | None:
@@ -29,6 +27,8 @@ def require_finite(value: float | None, *, field: str, label: str) -> float | No
 def apply_changes(instance: Any, changes: dict[str, Any], allowed: set[str]) -> None:
     unknown = set(changes) - allowed
     if unknown:
-        raise ApplicationError(_("These fields cannot be changed: %(fields)s.") % {"fields": ", ".join(sorted(unknown))})
+        raise ApplicationError(
+            _("These fields cannot be changed: %(fields)s.") % {"fields": ", ".join(sorted(unknown))}
+        )
     for name, value in changes.items():
         setattr(instance, name, value)

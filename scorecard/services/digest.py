@@ -9,6 +9,7 @@ back on does not flood them with old news.
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -90,7 +91,7 @@ def digest_send(*, now: datetime | None = None) -> int:
     return sent
 
 
-def notification_preference_set(*, user: object, daily_digest: bool) -> NotificationPreference:
+def notification_preference_set(*, user: Any, daily_digest: bool) -> NotificationPreference:
     preference, _created = NotificationPreference.objects.update_or_create(
         user=user, defaults={"daily_digest": daily_digest}
     )

@@ -92,9 +92,7 @@ def _clean_kpi(kpi: KPI) -> None:
     if not kpi.name:
         raise ApplicationError(_("Give the KPI a name."), field="name")
     if kpi.success_factor is not None and kpi.success_factor.objective.strategy_map_id != scorecard.strategy_map_id:
-        raise ApplicationError(
-            _("Choose a success factor of this scorecard's strategy map."), field="success_factor"
-        )
+        raise ApplicationError(_("Choose a success factor of this scorecard's strategy map."), field="success_factor")
     if kpi.metric is not None and kpi.formula:
         raise ApplicationError(_("Use either a metric or a formula, not both."), field="formula")
     if kpi.metric is not None and kpi.metric.team_id != team.pk:

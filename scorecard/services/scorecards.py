@@ -63,9 +63,7 @@ def scorecard_delete(*, scorecard: Scorecard) -> None:
 
 
 @transaction.atomic
-def perspective_update(
-    *, perspective: Perspective, name: str, question: str, order: int, weight: float
-) -> Perspective:
+def perspective_update(*, perspective: Perspective, name: str, question: str, order: int, weight: float) -> Perspective:
     """Rename, re-order or re-weight one of the four perspectives."""
     name = name.strip()
     if not name:

@@ -2,8 +2,14 @@
 
 from .kpis import kpi_create, kpi_delete, kpi_detail, kpi_edit, kpi_value_enter
 from .profile import profile
-from .scorecards import perspective_edit, scorecard_create, scorecard_delete, scorecard_detail, scorecard_edit
-from .scorecards import scorecard_list
+from .scorecards import (
+    perspective_edit,
+    scorecard_create,
+    scorecard_delete,
+    scorecard_detail,
+    scorecard_edit,
+    scorecard_list,
+)
 from .targets_actions import action_create, action_delete, action_edit, target_create, target_delete, target_edit
 
 __all__ = [

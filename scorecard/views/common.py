@@ -10,7 +10,7 @@ from teams.errors import ApplicationError
 T = TypeVar("T")
 
 
-def call_service(form: forms.BaseForm, call: Callable[[], T]) -> T | None:
+def call_service[T](form: forms.BaseForm, call: Callable[[], T]) -> T | None:
     """Run a service; a refusal becomes an error on the named field (or the whole form)."""
     try:
         return call()

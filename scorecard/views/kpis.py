@@ -33,9 +33,7 @@ def kpi_create(request: HttpRequest, team_slug: str, perspective_id: int) -> Htt
     form = KpiForm(request.POST or None, scorecard=scorecard, initial={"perspective": perspective})
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        kpi = call_service(
-            form, lambda: services.kpi_create(perspective=data["perspective"], **_kpi_fields(data))
-        )
+        kpi = call_service(form, lambda: services.kpi_create(perspective=data["perspective"], **_kpi_fields(data)))
         if kpi is not None:
             messages.success(request, _("The KPI “%(name)s” was added.") % {"name": kpi.name})
             return redirect(kpi)

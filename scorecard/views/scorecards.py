@@ -79,9 +79,7 @@ def scorecard_edit(request: HttpRequest, team_slug: str, scorecard_id: int) -> H
         )
         if done is not None:
             return redirect(scorecard)
-    return form_page(
-        request, form=form, heading=_("Edit scorecard"), back=scorecard.get_absolute_url(), team=team
-    )
+    return form_page(request, form=form, heading=_("Edit scorecard"), back=scorecard.get_absolute_url(), team=team)
 
 
 @login_required

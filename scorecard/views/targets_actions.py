@@ -20,10 +20,13 @@ def target_create(request: HttpRequest, team_slug: str, kpi_id: int) -> HttpResp
     team = team_for_member(request.user, team_slug, role=Role.EDITOR)
     kpi = get_object_or_404(kpis_of_team(team), pk=kpi_id)
     form = TargetForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        if call_service(form, lambda: services.target_create(kpi=kpi, **form.cleaned_data)) is not None:
-            messages.success(request, _("The target was added."))
-            return redirect(kpi)
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and call_service(form, lambda: services.target_create(kpi=kpi, **form.cleaned_data)) is not None
+    ):
+        messages.success(request, _("The target was added."))
+        return redirect(kpi)
     heading = _("New target for “%(name)s”") % {"name": kpi.name}
     return form_page(request, form=form, heading=heading, back=kpi.get_absolute_url(), team=team)
 
@@ -33,10 +36,13 @@ def target_edit(request: HttpRequest, team_slug: str, target_id: int) -> HttpRes
     team = team_for_member(request.user, team_slug, role=Role.EDITOR)
     target = get_object_or_404(targets_of_team(team), pk=target_id)
     form = TargetForm(request.POST or None, instance=target)
-    if request.method == "POST" and form.is_valid():
-        if call_service(form, lambda: services.target_update(target=target, **form.cleaned_data)) is not None:
-            messages.success(request, _("The target was saved."))
-            return redirect(target.kpi)
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and call_service(form, lambda: services.target_update(target=target, **form.cleaned_data)) is not None
+    ):
+        messages.success(request, _("The target was saved."))
+        return redirect(target.kpi)
     heading = _("Edit target for “%(name)s”") % {"name": target.kpi.name}
     return form_page(request, form=form, heading=heading, back=target.kpi.get_absolute_url(), team=team)
 
@@ -88,10 +94,13 @@ def action_edit(request: HttpRequest, team_slug: str, action_id: int) -> HttpRes
     action = get_object_or_404(actions_of_team(team), pk=action_id)
     scorecard = action.perspective.scorecard
     form = ActionForm(request.POST or None, instance=action, scorecard=scorecard)
-    if request.method == "POST" and form.is_valid():
-        if call_service(form, lambda: services.action_update(action=action, **form.cleaned_data)) is not None:
-            messages.success(request, _("The action was saved."))
-            return redirect(action.kpi or scorecard)
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and call_service(form, lambda: services.action_update(action=action, **form.cleaned_data)) is not None
+    ):
+        messages.success(request, _("The action was saved."))
+        return redirect(action.kpi or scorecard)
     heading = _("Edit action “%(title)s”") % {"title": action.title}
     return form_page(request, form=form, heading=heading, back=scorecard.get_absolute_url(), team=team)
 
