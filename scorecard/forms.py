@@ -91,6 +91,13 @@ class TargetForm(forms.ModelForm):
             "red_flag_high": _("Only for “stabilize”: the red flag above the band."),
         }
 
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        start, end = data.get("period_start"), data.get("period_end")
+        if start and end and end < start:
+            self.add_error("period_end", _("The end date must not be before the start date."))
+        return data
+
 
 class ActionForm(forms.ModelForm):
     class Meta:
