@@ -13,7 +13,9 @@ from ..services.digest import notification_preference_set
 def profile(request: HttpRequest) -> HttpResponse:
     """The user's own settings: for now, whether the daily digest e-mail comes."""
     current = NotificationPreference.objects.filter(user=request.user).first()  # type: ignore[misc]
-    form = NotificationPreferenceForm(request.POST or None, instance=current or NotificationPreference())
+    form = NotificationPreferenceForm(
+        request.POST if request.method == "POST" else None, instance=current or NotificationPreference()
+    )
     if request.method == "POST" and form.is_valid():
         notification_preference_set(user=request.user, daily_digest=form.cleaned_data["daily_digest"])
         messages.success(request, _("Your notification settings were saved."))
