@@ -3,6 +3,8 @@
 from typing import Any
 
 from django.shortcuts import get_object_or_404
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -83,6 +85,10 @@ class ScoresView(APIView):
     without it, the scorecard's current period in the team's time zone.
     """
 
+    @extend_schema(
+        parameters=[OpenApiParameter("period", str, description="2027, 2027-Q1, 2027-03 or 2027-W05")],
+        responses=OpenApiTypes.OBJECT,
+    )
     def get(self, request: Request, team_slug: str, scorecard_id: int) -> Response:
         team = team_for_request(request, team_slug, role=Role.VIEWER)
         scorecard = get_object_or_404(scorecards_of_team(team), pk=scorecard_id)

@@ -8,6 +8,7 @@ from typing import Any, ClassVar
 
 from django.db.models import Model, QuerySet
 from django.shortcuts import get_object_or_404
+from drf_spectacular.openapi import AutoSchema
 from rest_framework import serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -56,7 +57,16 @@ class TeamView(APIView):
         return Response(self.serializer_class(instance, context=self.context()).data, status=code)
 
 
+class ListSchema(AutoSchema):
+    """OpenAPI: a GET on a collection returns a list of items."""
+
+    def _is_list_view(self, serializer: Any = None) -> bool:
+        return self.method == "GET"
+
+
 class ListView(TeamView):
+    schema = ListSchema()
+
     def queryset(self) -> QuerySet:
         raise NotImplementedError
 
@@ -147,6 +157,7 @@ class PerspectiveListView(TeamView):
     """The four perspectives are fixed: they can be read and changed, not added or removed."""
 
     serializer_class = PerspectiveSerializer
+    schema = ListSchema()
 
     def get(self, request: Request, **kwargs: Any) -> Response:
         items = perspectives_of_team(self.team).filter(scorecard=self.scorecard)
