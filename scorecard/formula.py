@@ -2,7 +2,8 @@
 
 Allowed: terms ``sum|avg|last|min|max|count(<metric key>)`` where a metric key is a slug (letters, digits,
 ``-`` and ``_``: ``sum(web-sessions)`` is one term), numbers, ``+ - * /``, parentheses and unary minus/plus.
-Nothing else: no other names, functions, powers, comparisons or strings. At most 500 characters.
+Nothing else: no other names, functions, powers, comparisons or strings. At most 500 characters and
+100 levels of nesting.
 
 How: the terms are first replaced by placeholder names (so hyphenated keys survive Python's parser), the
 expression is parsed with ``ast`` and checked against a tight whitelist (giving a clear message for each
@@ -22,9 +23,11 @@ from simpleeval import SimpleEval
 
 AGGREGATIONS = ("sum", "avg", "last", "min", "max", "count")
 MAX_LENGTH = 500
+MAX_DEPTH = 100
 
 _PLACEHOLDER_PREFIX = "__sc_term_"
 _TERM = re.compile(r"(?<![A-Za-z0-9_.])(" + "|".join(AGGREGATIONS) + r")\s*\(\s*([A-Za-z0-9_][A-Za-z0-9_-]*)\s*\)")
+_PLACEHOLDER = re.compile(re.escape(_PLACEHOLDER_PREFIX) + r"\d+")
 _BINARY = {ast.Add: "+", ast.Sub: "-", ast.Mult: "*", ast.Div: "/"}
 _UNARY = {ast.USub: "-", ast.UAdd: "+"}
 
@@ -41,37 +44,50 @@ class _Parsed:
         self.placeholders = placeholders
 
 
-def _describe(node: ast.AST) -> str:
+def _describe(node: ast.AST, placeholders: Mapping[str, Term]) -> str:
+    """The user's own words for a part of the formula (placeholders turned back into terms)."""
     try:
-        return ast.unparse(node)
+        text = ast.unparse(node)
     except Exception:  # noqa: BLE001 - only used to word an error message
         return type(node).__name__
 
+    def term(match: re.Match[str]) -> str:
+        found = placeholders.get(match.group(0))
+        return f"{found[0]}({found[1]})" if found else match.group(0)
 
-def _check(node: ast.AST, placeholders: Mapping[str, Term]) -> None:
+    return _PLACEHOLDER.sub(term, text)
+
+
+def _check(node: ast.AST, placeholders: Mapping[str, Term], depth: int = 0) -> None:
     """Walk the tree and refuse anything outside the whitelist, naming the offending part."""
+    if depth > MAX_DEPTH:
+        raise FormulaError("The formula is nested too deeply.")
     if isinstance(node, ast.BinOp):
         if type(node.op) not in _BINARY:
             raise FormulaError("Only + - * / and parentheses may combine terms.")
-        _check(node.left, placeholders)
-        _check(node.right, placeholders)
+        _check(node.left, placeholders, depth + 1)
+        _check(node.right, placeholders, depth + 1)
     elif isinstance(node, ast.UnaryOp):
         if type(node.op) not in _UNARY:
             raise FormulaError("Only + - * / and parentheses may combine terms.")
-        _check(node.operand, placeholders)
+        _check(node.operand, placeholders, depth + 1)
     elif isinstance(node, ast.Constant):
         if isinstance(node.value, bool) or not isinstance(node.value, int | float):
-            raise FormulaError(f"{_describe(node)} is not a number; a formula holds only numbers and terms.")
+            text = _describe(node, placeholders)
+            raise FormulaError(f"{text} is not a number; a formula holds only numbers and terms.")
     elif isinstance(node, ast.Name):
         if node.id not in placeholders:
             raise FormulaError(f"{node.id!r} is not a term; write an aggregation of a metric, such as sum({node.id}).")
     elif isinstance(node, ast.Call):
-        name = node.func.id if isinstance(node.func, ast.Name) else _describe(node.func)
+        name = node.func.id if isinstance(node.func, ast.Name) else _describe(node.func, placeholders)
         if name in AGGREGATIONS:
             raise FormulaError(f"{name}() takes exactly one metric key, such as {name}(impressions).")
+        if name in placeholders:
+            raise FormulaError(f"{_describe(node, placeholders)!r} is not valid: a term cannot be called.")
         raise FormulaError(f"Unknown function {name!r}; use {', '.join(AGGREGATIONS)}.")
     else:
-        raise FormulaError(f"{_describe(node)!r} is not allowed in a formula; use numbers, terms and + - * /.")
+        text = _describe(node, placeholders)
+        raise FormulaError(f"{text!r} is not allowed in a formula; use numbers, terms and + - * /.")
 
 
 def _parse(expression: str) -> _Parsed:
@@ -79,6 +95,8 @@ def _parse(expression: str) -> _Parsed:
         raise FormulaError("The formula is empty.")
     if len(expression) > MAX_LENGTH:
         raise FormulaError(f"The formula is too long (at most {MAX_LENGTH} characters).")
+    if not expression.isascii():
+        raise FormulaError("A formula may only contain plain (ASCII) letters, digits, spaces and + - * / ( ).")
     if _PLACEHOLDER_PREFIX in expression:
         raise FormulaError(f"A formula cannot contain {_PLACEHOLDER_PREFIX!r}.")
     placeholders: dict[str, Term] = {}

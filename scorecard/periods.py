@@ -13,17 +13,17 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta, tzinfo
 
 KINDS = ("week", "month", "quarter", "year")
 _RANK = {kind: rank for rank, kind in enumerate(KINDS)}
 MIN_YEAR = 1
 MAX_YEAR = 9998
 
-_YEAR = re.compile(r"(\d{4})")
-_QUARTER = re.compile(r"(\d{4})-[Qq](\d+)")
-_MONTH = re.compile(r"(\d{4})-(\d{1,2})")
-_WEEK = re.compile(r"(\d{4})-[Ww](\d{1,2})")
+_YEAR = re.compile(r"([0-9]{4})")
+_QUARTER = re.compile(r"([0-9]{4})-[Qq]([0-9]+)")
+_MONTH = re.compile(r"([0-9]{4})-([0-9]{1,2})")
+_WEEK = re.compile(r"([0-9]{4})-[Ww]([0-9]{1,2})")
 
 
 def _check_kind(kind: str) -> None:
@@ -66,6 +66,14 @@ class Period:
 
     def previous(self) -> Period:
         return period_containing(self.start - timedelta(days=1), self.kind)
+
+    def bounds(self, tz: tzinfo) -> tuple[datetime, datetime]:
+        """The period as aware datetimes [start, end) at local midnight in `tz` (a team's time zone).
+
+        With a zoneinfo time zone the offsets follow daylight saving time: March 2027 in Europe/Amsterdam runs
+        from 00:00+01:00 on 1 March to 00:00+02:00 on 1 April (31 days less one hour).
+        """
+        return datetime.combine(self.start, time(), tzinfo=tz), datetime.combine(self.end, time(), tzinfo=tz)
 
     def contains(self, d: date) -> bool:
         """Whether a day (a datetime counts by its date) falls inside the period."""

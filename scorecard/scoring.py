@@ -18,6 +18,10 @@ Scores run from 0 to 10; statuses are green / amber / red, and grey means "no da
 * unscored: never scored (None, grey), never rolled up.
 * Roll-up: weighted mean of the scores that exist; no scored item gives (None, grey). Colours:
   >= 20/3 green, >= 10/3 amber, else red, with a 1e-9 tolerance so items exactly at goal roll up green.
+* Over time: aggregate() of no values is None (grey, also for count); a longer view combines native targets
+  by sum (sum/count) or takes the last (others); linear pacing runs from the baseline on the target's first day
+  to the target on its last day; progress is clamped to 0..1; forecast() projects to the period end (run rate
+  or least-squares trend); data is stale one frequency period (calendar months) plus 7 days after its newest point.
 
 Scores are computed with exact fractions, so they never overflow and move monotonically with the actual.
 """
@@ -26,8 +30,9 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Sequence
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from fractions import Fraction
+from typing import cast
 
 GREEN = "green"
 AMBER = "amber"
@@ -56,12 +61,12 @@ class ScoringError(ValueError):
     """An invalid KPI or target definition; the message is meant for the user."""
 
 
-def _finite(value: float | None) -> bool:
-    return value is not None and math.isfinite(value)
-
-
 def _clamp(value: float, low: float, high: float) -> float:
     return min(max(value, low), high)
+
+
+def _unknown_kind(kind: str) -> str:
+    return f"Unknown scoring type {kind!r}; use one of {', '.join(KINDS)}."
 
 
 def validate_definition(
@@ -74,7 +79,7 @@ def validate_definition(
 ) -> None:
     """Raise ScoringError naming the first problem of a scoring definition; return None when it is valid."""
     if kind not in KINDS:
-        raise ScoringError(f"Unknown scoring type {kind!r}; use one of {', '.join(KINDS)}.")
+        raise ScoringError(_unknown_kind(kind))
     if kind == UNSCORED:
         return
     for label, value in (
@@ -147,18 +152,18 @@ def score(
     """
     if kind == UNSCORED:
         return None, GREY
-    if kind in KINDS and goal is None:
+    if goal is None:
+        if kind not in KINDS:
+            raise ScoringError(_unknown_kind(kind))
         return None, GREY
     validate_definition(kind, goal=goal, red_flag=red_flag, goal_high=goal_high, red_flag_high=red_flag_high)
     if actual is None or not math.isfinite(actual):
         return None, GREY
-    assert goal is not None  # noqa: S101 - narrowed by validate_definition
+    # validate_definition() guarantees the values each kind needs are present
     if kind == GOAL_RED_FLAG:
-        assert red_flag is not None  # noqa: S101
-        return _goal_red_flag(actual, goal, red_flag)
+        return _goal_red_flag(actual, goal, cast(float, red_flag))
     if kind == STABILIZE:
-        assert red_flag is not None and goal_high is not None and red_flag_high is not None  # noqa: S101
-        return _stabilize(actual, goal, red_flag, goal_high, red_flag_high)
+        return _stabilize(actual, goal, cast(float, red_flag), cast(float, goal_high), cast(float, red_flag_high))
     if kind == GOAL_ONLY:
         lower_is_better = red_flag is not None and red_flag > goal
         reached = actual <= goal if lower_is_better else actual >= goal
@@ -179,20 +184,24 @@ def status_for_score(score: float | None) -> str:
     return RED
 
 
+def round_score(value: float | None) -> float | None:
+    """A score as shown and returned by the API: rounded to 2 decimals (None stays None)."""
+    return None if value is None else round(value, 2)
+
+
 def rollup(items: Iterable[tuple[float | None, float]]) -> tuple[float | None, str]:
     """Weighted mean of the (score, weight) pairs that have a score; none left (or zero weight) is grey."""
-    total_weight = 0.0
-    weighted: list[float] = []
+    scored: list[tuple[float, float]] = []
     for item_score, weight in items:
-        if weight < 0:
-            raise ScoringError("Weights cannot be negative.")
-        if item_score is None or not math.isfinite(item_score):
-            continue
-        total_weight += weight
-        weighted.append(item_score * weight)
-    if total_weight <= 0:
+        if not math.isfinite(weight) or weight < 0:
+            raise ScoringError("Weights must be zero or positive numbers.")
+        if item_score is not None and math.isfinite(item_score) and weight > 0:
+            scored.append((item_score, weight))
+    if not scored:
         return None, GREY
-    mean = _clamp(math.fsum(weighted) / total_weight, 0.0, 10.0)
+    largest = max(weight for _, weight in scored)  # relative weights: huge weights cannot overflow
+    total_weight = math.fsum(weight / largest for _, weight in scored)
+    mean = _clamp(math.fsum(value * (weight / largest) for value, weight in scored) / total_weight, 0.0, 10.0)
     return mean, status_for_score(mean)
 
 
@@ -239,6 +248,44 @@ def paced_value(*, baseline: float, target_value: float, period_start: date, per
     return baseline + (target_value - baseline) * fraction
 
 
+def judged_on(last_day: date, today: date) -> date:
+    """The day a period is judged for pacing: its last day, or today while it is still running."""
+    return min(last_day, today)
+
+
+def score_paced(
+    kind: str,
+    actual: float | None,
+    *,
+    baseline: float | None,
+    goal: float | None,
+    red_flag: float | None,
+    goal_high: float | None = None,
+    red_flag_high: float | None = None,
+    period_start: date,
+    period_end: date,
+    on: date,
+) -> tuple[float | None, str]:
+    """score() against a linearly paced target: every target value runs from the baseline on period_start.
+
+    The definition is validated unpaced first. Without a baseline, and for yes / no and unscored KPIs, the target
+    is used as it is. Where pacing makes the goal meet the red flag (on period_start itself, where every value
+    equals the baseline) nothing can be judged yet: (None, "grey").
+    """
+    validate_definition(kind, goal=goal, red_flag=red_flag, goal_high=goal_high, red_flag_high=red_flag_high)
+    if baseline is None or kind in (YES_NO, UNSCORED) or not math.isfinite(baseline):
+        return score(kind, actual, goal=goal, red_flag=red_flag, goal_high=goal_high, red_flag_high=red_flag_high)
+    window = {"period_start": period_start, "period_end": period_end, "on": on}
+    paced = [
+        None if value is None else paced_value(baseline=baseline, target_value=value, **window)
+        for value in (goal, red_flag, goal_high, red_flag_high)
+    ]
+    try:
+        return score(kind, actual, goal=paced[0], red_flag=paced[1], goal_high=paced[2], red_flag_high=paced[3])
+    except ScoringError:
+        return None, GREY
+
+
 def progress(actual: float | None, *, baseline: float | None, goal: float | None) -> float | None:
     """(actual - baseline) / (goal - baseline) clamped to 0..1; None when a value is missing or goal == baseline."""
     if actual is None or baseline is None or goal is None or goal == baseline:
@@ -260,6 +307,14 @@ def _trend(xs: Sequence[float], ys: Sequence[float]) -> tuple[float, float] | No
     sxy = math.fsum((x - mean_x) * (y - mean_y) for x, y in zip(xs, ys, strict=True))
     slope = sxy / sxx
     return slope, mean_y - slope * mean_x
+
+
+def _seconds(later: datetime, earlier: datetime) -> float:
+    """Real elapsed seconds; aware datetimes are compared in UTC, because Python subtracts two datetimes of the
+    same zone by their wall clocks (a DST month would otherwise count an hour too many or too few)."""
+    if later.tzinfo is not None and earlier.tzinfo is not None:
+        later, earlier = later.astimezone(UTC), earlier.astimezone(UTC)
+    return (later - earlier).total_seconds()
 
 
 def forecast(
@@ -287,21 +342,19 @@ def forecast(
     ordered = sorted(points, key=lambda point: point[0])
     values = [value for _, value in ordered]
     current = aggregate(aggregation, values)
-    total = (period_end - period_start).total_seconds()
+    total = _seconds(period_end, period_start)
     if now >= period_end or total <= 0 or aggregation in ("min", "max"):
         return current
-    elapsed = _clamp((now - period_start).total_seconds() / total, 0.0, 1.0)
+    elapsed = _clamp(_seconds(now, period_start) / total, 0.0, 1.0)
     if aggregation in ("sum", "count"):
-        assert current is not None  # noqa: S101 - there are points
-        return current / elapsed if elapsed > 0 else current
-    xs = [(moment - period_start).total_seconds() for moment, _ in ordered]
+        return current / elapsed if current is not None and elapsed > 0 else current
+    xs = [_seconds(moment, period_start) for moment, _ in ordered]
     line = _trend(xs, values) if len(ordered) >= 2 else None
-    if line is None:
+    if line is None or current is None:
         return current
     slope, intercept = line
     if aggregation == "last":
         return slope * total + intercept
-    assert current is not None  # noqa: S101
     now_x = elapsed * total
     rest_mean = slope * (now_x + total) / 2 + intercept
     return elapsed * current + (1 - elapsed) * rest_mean

@@ -1,6 +1,7 @@
 """Reporting periods: parsing, labels, navigation and native periods inside a view."""
 
-from datetime import date, datetime
+from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -112,3 +113,53 @@ def test_last_periods_end_with_the_view_oldest_first():
     labels = [p.label for p in last_periods(parse_period("2027-02"), 4)]
     assert labels == ["2026-11", "2026-12", "2027-01", "2027-02"]
     assert last_periods(parse_period("2027"), 0) == []
+
+
+def test_a_quarter_view_of_a_monthly_kpi_has_three_months():
+    assert [m.label for m in native_periods(parse_period("2027-Q2"), "month")] == ["2027-04", "2027-05", "2027-06"]
+
+
+def test_a_month_view_of_a_weekly_kpi_has_the_weeks_whose_thursday_falls_in_it():
+    # March 2027: W09 (Mon 1 March) to W13 (Thursday 1 April belongs to April)
+    weeks = native_periods(parse_period("2027-03"), "week")
+    assert [w.label for w in weeks] == ["2027-W09", "2027-W10", "2027-W11", "2027-W12"]
+    assert native_periods(parse_period("2027-04"), "week")[0].label == "2027-W13"
+
+
+def test_a_year_view_of_a_quarterly_kpi_has_four_quarters():
+    assert len(native_periods(parse_period("2027"), "quarter")) == 4
+
+
+def test_unknown_kinds_and_negative_counts_are_refused():
+    with pytest.raises(ValueError, match="Unknown period kind"):
+        period_containing(date(2027, 1, 1), "fortnight")
+    with pytest.raises(ValueError, match="negative"):
+        last_periods(parse_period("2027"), -1)
+
+
+def test_periods_sort_by_start_within_a_kind():
+    months = [parse_period("2027-03"), parse_period("2026-12"), parse_period("2027-01")]
+    assert [m.label for m in sorted(months)] == ["2026-12", "2027-01", "2027-03"]
+
+
+def test_weeks_of_a_range_crossing_a_year_end():
+    weeks = periods_between(date(2026, 12, 30), date(2027, 1, 12), "week")
+    assert [w.label for w in weeks] == ["2026-W53", "2027-W01", "2027-W02"]
+    assert all(w.days == 7 for w in weeks)
+
+
+def test_bounds_follow_daylight_saving_time_in_amsterdam():
+    amsterdam = ZoneInfo("Europe/Amsterdam")
+    start, end = parse_period("2027-03").bounds(amsterdam)
+    assert start == datetime(2027, 2, 28, 23, 0, tzinfo=UTC)
+    assert end == datetime(2027, 3, 31, 22, 0, tzinfo=UTC)
+    # (subtracting two datetimes of the same zone compares wall clocks, so measure the real duration in UTC)
+    assert end.astimezone(UTC) - start.astimezone(UTC) == timedelta(days=31, hours=-1)
+    october_start, october_end = parse_period("2027-10").bounds(amsterdam)
+    assert october_end.astimezone(UTC) - october_start.astimezone(UTC) == timedelta(days=31, hours=1)
+    assert parse_period("2027-03").next().bounds(amsterdam)[0] == end
+
+
+def test_only_ascii_digits_make_a_period():
+    with pytest.raises(ValueError, match="is not a period"):
+        parse_period("\uff12\uff10\uff12\uff17")  # full-width 2027
