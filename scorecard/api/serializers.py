@@ -8,6 +8,7 @@ from rest_framework import serializers
 from metrics.models import Metric
 from strategy.models import StrategyMap, SuccessFactor
 
+from ..forms import team_members
 from ..models import KPI, Action, Perspective, Scorecard, Target
 
 User = get_user_model()
@@ -18,7 +19,7 @@ class TeamScopedSerializer(serializers.ModelSerializer):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        team = self.context.get("team")
+        team: Any = self.context.get("team")
         scorecard = self.context.get("scorecard")
         querysets = {
             "strategy_map": lambda: StrategyMap.objects.filter(team=team),
@@ -26,6 +27,7 @@ class TeamScopedSerializer(serializers.ModelSerializer):
             "success_factor": lambda: SuccessFactor.objects.filter(objective__strategy_map__team=team),
             "perspective": lambda: Perspective.objects.filter(scorecard=scorecard),
             "kpi": lambda: KPI.objects.filter(perspective__scorecard=scorecard),
+            "owner": lambda: team_members(team),
         }
         for name, queryset in querysets.items():
             field = self.fields.get(name)
@@ -60,7 +62,7 @@ class KpiSerializer(TeamScopedSerializer):
         slug_field="key", queryset=Metric.objects.none(), required=False, allow_null=True
     )
     owner = serializers.SlugRelatedField(  # type: ignore[var-annotated]
-        slug_field="username", queryset=User.objects.all(), required=False, allow_null=True
+        slug_field="username", queryset=User.objects.none(), required=False, allow_null=True
     )
 
     class Meta:
@@ -94,7 +96,7 @@ class TargetSerializer(serializers.ModelSerializer):
 
 class ActionSerializer(TeamScopedSerializer):
     owner = serializers.SlugRelatedField(  # type: ignore[var-annotated]
-        slug_field="username", queryset=User.objects.all(), required=False, allow_null=True
+        slug_field="username", queryset=User.objects.none(), required=False, allow_null=True
     )
 
     class Meta:

@@ -113,3 +113,15 @@ def test_scorecard_updates_keep_the_strategy_map(api_client, users, scorecard):
     assert api_client.patch(url, {"frequency": "week"}, format="json").status_code == 400
     assert api_client.delete(url).status_code == 204
     assert not Scorecard.objects.exists()
+
+
+def test_an_owner_from_outside_the_team_is_not_found(api_client, users, scorecard):
+    api_client.force_authenticate(users["editor"])
+    response = api_client.post(
+        reverse("scorecard:api-kpi-list", args=["social", scorecard.pk]),
+        {"perspective": scorecard.perspectives.first().pk, "name": "x", "owner": "outsider"},
+        format="json",
+    )
+    assert response.status_code == 400
+    assert "owner" in response.json()
+    assert not KPI.objects.exists()
