@@ -148,7 +148,10 @@ def scorecard_scores(*, scorecard: Scorecard, period: Period, now: datetime | No
     forecast_points: dict[int, list[tuple[datetime, float]]] = defaultdict(list)
     current = [own for own in range_index if own.contains(today)]
     if current:
-        ids = {kpi.metric_id for kpi in kpis if kpi.metric_id and kpi_period(kpi, period) in current}
+        in_current = [kpi for kpi in kpis if kpi_period(kpi, period) in current]
+        ids = {kpi.metric_id for kpi in in_current if kpi.metric_id}
+        term_keys = {key for kpi in in_current if kpi.formula for _aggregation, key in _formula_terms(kpi)}
+        ids |= {values_by_key[key].metric_id for key in term_keys if key in values_by_key}
         start, end = min(period_bounds(p, tz)[0] for p in current), max(period_bounds(p, tz)[1] for p in current)
         forecast_points.update(points_in_range(metric_ids=ids, start=start, end=end))
 
@@ -185,10 +188,8 @@ def _kpi_score(
     if actual is not None and bar.goal is not None:
         kpi_progress = progress(actual, baseline=baseline, goal=bar.goal)
     projected, projected_status = None, GREY
-    if own.contains(today) and kpi.metric_id and not kpi.formula:
-        start, end = period_bounds(own, tz)
-        points = [(ts, v) for ts, v in forecast_points.get(kpi.metric_id, []) if start <= ts < end]
-        projected = forecast(kpi.aggregation, points, period_start=start, period_end=end, now=now)
+    if own.contains(today):
+        projected = _forecast(kpi, own, values_by_key, forecast_points, tz=tz, now=now)
         end_bar = bar_for(kpi, targets, own, today, at_end=True) if targets else NO_BAR
         projected_status = _score(kpi, projected, end_bar)[1]
     newest = kpi_newest(kpi, values_by_key)
@@ -206,6 +207,34 @@ def _kpi_score(
         newest=newest,
         metric=kpi.metric,
     )
+
+
+def _forecast(
+    kpi: KPI,
+    own: Period,
+    values_by_key: dict[str, MetricValues],
+    forecast_points: dict[int, list[tuple[datetime, float]]],
+    *,
+    tz: ZoneInfo,
+    now: datetime,
+) -> float | None:
+    """The value at the end of the current period; a formula evaluates its terms' forecasts."""
+    start, end = period_bounds(own, tz)
+
+    def projected(aggregation: str, metric_id: int) -> float | None:
+        points = [(ts, v) for ts, v in forecast_points.get(metric_id, []) if start <= ts < end]
+        return forecast(aggregation, points, period_start=start, period_end=end, now=now)
+
+    if not kpi.formula:
+        return projected(kpi.aggregation, kpi.metric_id) if kpi.metric_id else None
+    terms = {}
+    for aggregation, key in _formula_terms(kpi):
+        found = values_by_key.get(key)
+        terms[(aggregation, key)] = projected(aggregation, found.metric_id) if found else None
+    try:
+        return evaluate_formula(kpi.formula, terms)
+    except FormulaError:
+        return None
 
 
 def _score(kpi: KPI, actual: float | None, bar: Bar) -> tuple[float | None, str]:

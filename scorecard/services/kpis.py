@@ -165,6 +165,12 @@ def kpi_value_enter(*, kpi: KPI, day: date, value: float) -> UpsertResult:
     """A value typed in on the KPI page, stored at the start of that day in the team's time zone."""
     if kpi.metric is None:
         raise ApplicationError(_("This KPI is computed from a formula; enter values for its metrics instead."))
+    if kpi.metric.source != Source.MANUAL:
+        # A hand-typed value would mix with (and be overwritten by) the feed's own values.
+        raise ApplicationError(
+            _("The values of this KPI come from its feed (%(source)s), not from manual entry.")
+            % {"source": kpi.metric.get_source_display()}
+        )
     if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
         raise ApplicationError(_("Enter a finite number."), field="value")
     tz = ZoneInfo(kpi.perspective.scorecard.team.timezone)

@@ -113,8 +113,8 @@ def test_an_owner_must_be_a_member(perspective, users):
 
 
 @pytest.fixture
-def kpi(perspective, make_metric):
-    return services.kpi_create(perspective=perspective, name="Leads", metric=make_metric("leads"))
+def kpi(perspective):
+    return services.kpi_create(perspective=perspective, name="Leads")  # gets a manual metric
 
 
 def target_data(**changes):
@@ -210,4 +210,15 @@ def test_actions_belong_to_the_kpis_perspective(client_for, team, scorecard, kpi
 def test_deleting_a_kpi_keeps_its_metric_and_values(client_for, team, kpi):
     client_for("editor").post(reverse("scorecard:kpi-delete", args=[team.slug, kpi.pk]))
     assert not KPI.objects.exists()
-    assert Metric.objects.filter(key="leads").exists()
+    assert Metric.objects.filter(key="leads", source=Source.MANUAL).exists()
+
+
+def test_values_of_a_fed_kpi_cannot_be_typed_in(client_for, team, perspective, make_metric):
+    fed = services.kpi_create(perspective=perspective, name="Reach", metric=make_metric("reach"))
+    page = client_for("editor").get(fed.get_absolute_url())
+    assert "Enter a value" not in page.content.decode()
+    url = reverse("scorecard:kpi-value-enter", args=[team.slug, fed.pk])
+    response = client_for("editor").post(url, {"day": "2026-03-01", "value": "1"})
+    assert response.status_code == 400
+    assert "come from its feed (CSV import)" in response.content.decode()
+    assert not DataPoint.objects.exists()

@@ -170,3 +170,16 @@ def test_the_series_has_twelve_periods_with_their_goals(scorecard, leads, django
     march = series[-4]
     assert (march.actual, march.bar.goal, march.status) == (600.0, 700.0, "amber")
     assert series[0].bar.goal is None  # July 2026 has no target
+
+
+def test_a_formula_forecasts_from_its_terms_forecasts(scorecard, perspective, make_metric, put_points):
+    engagements, impressions = make_metric("eng"), make_metric("impr")
+    kpi = services.kpi_create(perspective=perspective, name="Engagement rate", formula="100 * sum(eng) / sum(impr)")
+    year_target(kpi, 4, 2)
+    put_points(engagements, [(local(2027, 3, 2), 30.0)])
+    put_points(impressions, [(local(2027, 3, 2), 1000.0)])
+    # Half-way through March both sums double by the run rate: the rate stays 3 %.
+    scores = scorecard_scores(scorecard=scorecard, period=parse_period("2027-03"), now=local(2027, 3, 16, 12))
+    item = scores.perspectives[0].kpis[0]
+    assert item.forecast == pytest.approx(3.0)
+    assert item.forecast_status == "amber"
