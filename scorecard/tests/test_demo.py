@@ -34,3 +34,17 @@ def test_seed_demo_builds_a_scorecard_showing_every_colour_and_is_idempotent():
     assert statuses["Revenue from social"] == "grey"
     assert scores.score is not None
     assert all(p.kpis for p in scores.perspectives)
+
+
+def test_the_demo_scorecard_page_shows_every_status_in_words(client):
+    from django.contrib.auth import get_user_model
+
+    call_command("seed_demo")
+    client.force_login(get_user_model().objects.get(username="marketer"))
+    scorecard = Scorecard.objects.get(team__slug="acme-social")
+    html = client.get(scorecard.get_absolute_url()).content.decode()
+    for words in ("On target", "Below goal", "Red flag", "No score"):
+        assert words in html
+    kpi = KPI.objects.get(perspective__scorecard=scorecard, name="Revenue from social")
+    page = client.get(kpi.get_absolute_url())
+    assert "Enter a value" in page.content.decode()  # revenue is typed in by hand
