@@ -32,18 +32,18 @@ urlpatterns = [
     path(API + "<int:scorecard_id>/scores/", api.ScoresView.as_view(), name="api-scores"),
     path(API + "<int:scorecard_id>/perspectives/", api.PerspectiveListView.as_view(), name="api-perspective-list"),
     path(
-        API + "<int:scorecard_id>/perspectives/<int:pk>/",
+        API + "<int:scorecard_id>/perspectives/<int:perspective_id>/",
         api.PerspectiveDetailView.as_view(),
         name="api-perspective-detail",
     ),
     path(API + "<int:scorecard_id>/kpis/", api.KpiListView.as_view(), name="api-kpi-list"),
-    path(API + "<int:scorecard_id>/kpis/<int:pk>/", api.KpiDetailView.as_view(), name="api-kpi-detail"),
+    path(API + "<int:scorecard_id>/kpis/<int:kpi_id>/", api.KpiDetailView.as_view(), name="api-kpi-detail"),
     path(API + "<int:scorecard_id>/kpis/<int:kpi_id>/targets/", api.TargetListView.as_view(), name="api-target-list"),
     path(
-        API + "<int:scorecard_id>/kpis/<int:kpi_id>/targets/<int:pk>/",
+        API + "<int:scorecard_id>/kpis/<int:kpi_id>/targets/<int:target_id>/",
         api.TargetDetailView.as_view(),
         name="api-target-detail",
     ),
     path(API + "<int:scorecard_id>/actions/", api.ActionListView.as_view(), name="api-action-list"),
-    path(API + "<int:scorecard_id>/actions/<int:pk>/", api.ActionDetailView.as_view(), name="api-action-detail"),
+    path(API + "<int:scorecard_id>/actions/<int:action_id>/", api.ActionDetailView.as_view(), name="api-action-detail"),
 ]

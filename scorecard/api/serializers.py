@@ -21,6 +21,8 @@ class TeamScopedSerializer(serializers.ModelSerializer):
         super().__init__(*args, **kwargs)
         team: Any = self.context.get("team")
         scorecard = self.context.get("scorecard")
+        if team is None:  # the OpenAPI schema generator builds serializers without a request
+            return
         querysets = {
             "strategy_map": lambda: StrategyMap.objects.filter(team=team),
             "metric": lambda: Metric.objects.filter(team=team),

@@ -83,6 +83,7 @@ class ListView(TeamView):
 
 class DetailView(TeamView):
     update_serializer_class: ClassVar[type[serializers.ModelSerializer] | None] = None
+    lookup_url_kwarg: ClassVar[str]
 
     def queryset(self) -> QuerySet:
         raise NotImplementedError
@@ -94,7 +95,7 @@ class DetailView(TeamView):
         raise NotImplementedError
 
     def object(self) -> Any:
-        return get_object_or_404(self.queryset(), pk=self.kwargs["pk"])
+        return get_object_or_404(self.queryset(), pk=self.kwargs[self.lookup_url_kwarg])
 
     def get(self, request: Request, **kwargs: Any) -> Response:
         return self.out(self.object())
@@ -134,6 +135,7 @@ class ScorecardListView(ListView):
 
 class ScorecardDetailView(DetailView):
     serializer_class = ScorecardSerializer
+    lookup_url_kwarg = "scorecard_id"
     update_serializer_class = ScorecardUpdateSerializer
 
     def queryset(self) -> QuerySet:
@@ -166,6 +168,7 @@ class PerspectiveListView(TeamView):
 
 class PerspectiveDetailView(DetailView):
     serializer_class = PerspectiveSerializer
+    lookup_url_kwarg = "perspective_id"
     http_method_names = ["get", "put", "patch", "head", "options"]
 
     def queryset(self) -> QuerySet:
@@ -194,6 +197,7 @@ class KpiListView(ListView):
 
 class KpiDetailView(DetailView):
     serializer_class = KpiSerializer
+    lookup_url_kwarg = "kpi_id"
 
     def queryset(self) -> QuerySet:
         return kpis_of_team(self.team).filter(perspective__scorecard=self.scorecard)
@@ -224,6 +228,7 @@ class TargetListView(ListView):
 
 class TargetDetailView(DetailView):
     serializer_class = TargetSerializer
+    lookup_url_kwarg = "target_id"
 
     def queryset(self) -> QuerySet:
         return targets_of_team(self.team).filter(
@@ -250,6 +255,7 @@ class ActionListView(ListView):
 
 class ActionDetailView(DetailView):
     serializer_class = ActionSerializer
+    lookup_url_kwarg = "action_id"
 
     def queryset(self) -> QuerySet:
         return actions_of_team(self.team).filter(perspective__scorecard=self.scorecard)

@@ -5,7 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from metrics.models import DataPoint
 from teams.access import can, team_for_member
@@ -42,6 +42,7 @@ def kpi_create(request: HttpRequest, team_slug: str, perspective_id: int) -> Htt
 
 
 @login_required
+@require_safe
 def kpi_detail(request: HttpRequest, team_slug: str, kpi_id: int) -> HttpResponse:
     team = team_for_member(request.user, team_slug)
     kpi = get_object_or_404(kpis_of_team(team).prefetch_related("targets"), pk=kpi_id)

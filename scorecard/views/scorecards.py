@@ -3,6 +3,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_safe
 
 from teams.access import can, team_for_member
 from teams.errors import ApplicationError
@@ -16,6 +17,7 @@ from .common import call_service, confirm_page, form_page
 
 
 @login_required
+@require_safe
 def scorecard_list(request: HttpRequest, team_slug: str) -> HttpResponse:
     team = team_for_member(request.user, team_slug)
     context = {"team": team, "scorecards": scorecards_of_team(team), "can_edit": can(request.user, team, Role.EDITOR)}
@@ -43,6 +45,7 @@ def scorecard_create(request: HttpRequest, team_slug: str) -> HttpResponse:
 
 
 @login_required
+@require_safe
 def scorecard_detail(request: HttpRequest, team_slug: str, scorecard_id: int) -> HttpResponse:
     team = team_for_member(request.user, team_slug)
     scorecard = get_object_or_404(scorecards_of_team(team), pk=scorecard_id)
