@@ -55,7 +55,7 @@ def _collect_kpis(digests: dict[int, Digest], now: datetime) -> list[KPI]:
 def _collect_actions(digests: dict[int, Digest], now: datetime) -> list[Action]:
     changed: list[Action] = []
     # Overdue in the team's own time zone; the query takes the widest date, Python the exact one.
-    for action in overdue_actions(today=timezone.now().date() + timedelta(days=1)):
+    for action in overdue_actions(today=now.date() + timedelta(days=1)):
         assert action.due_date is not None and action.owner_id is not None  # noqa: S101 - filtered above
         if action.due_date >= team_today(action.perspective.scorecard.team.timezone, now):
             continue
