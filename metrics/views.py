@@ -12,7 +12,7 @@ from django.contrib.auth.models import User
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_POST, require_safe
 
 from scorecard_site.charts import figure_payload
 from teams.access import can, team_for_member
@@ -30,6 +30,7 @@ def _metric(team: Team, key: str) -> Metric:
 
 
 @login_required
+@require_safe
 def metric_list(request: HttpRequest, team_slug: str) -> HttpResponse:
     team = team_for_member(request.user, team_slug)
     context = {

@@ -2,8 +2,8 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 
 from metrics.models import Metric
 from strategy.models import StrategyMap, SuccessFactor
@@ -50,6 +50,31 @@ class PerspectiveKey(models.TextChoices):
     FINANCIAL = "financial", _("Financial")
 
 
+# English source strings of the four perspectives (DESIGN.md section 1). They are stored in
+# English and translated at display time while unchanged, so a team whose members use
+# different languages sees each one in their own; a renamed perspective is shown as typed.
+PERSPECTIVE_DEFAULTS: dict[str, tuple[str, str]] = {
+    PerspectiveKey.CUSTOMER: (
+        "Customer",
+        "How do we reach customers, and how do we get more satisfied customers?",
+    ),
+    PerspectiveKey.ORGANISATION: ("Organisation", "How do we organise ourselves around social media?"),
+    PerspectiveKey.SOCIAL_MEDIA: ("Social media", "How do we use social media effectively?"),
+    PerspectiveKey.FINANCIAL: ("Financial", "What does social media contribute to the financial result?"),
+}
+# Marked for makemessages; the strings above are looked up with gettext at display time.
+_PERSPECTIVE_MESSAGES = [
+    _("Customer"),
+    _("How do we reach customers, and how do we get more satisfied customers?"),
+    _("Organisation"),
+    _("How do we organise ourselves around social media?"),
+    _("Social media"),
+    _("How do we use social media effectively?"),
+    _("Financial"),
+    _("What does social media contribute to the financial result?"),
+]
+
+
 class Perspective(models.Model):
     scorecard = models.ForeignKey(Scorecard, on_delete=models.CASCADE, related_name="perspectives")
     key = models.CharField(_("key"), max_length=20, choices=PerspectiveKey.choices)
@@ -65,7 +90,18 @@ class Perspective(models.Model):
         constraints = [models.UniqueConstraint(fields=["scorecard", "key"], name="perspective_unique_key")]
 
     def __str__(self) -> str:
-        return self.name
+        return self.label
+
+    @property
+    def label(self) -> str:
+        """The name in the reader's language while it is the default one."""
+        default_name = PERSPECTIVE_DEFAULTS.get(self.key, ("", ""))[0]
+        return gettext(self.name) if self.name == default_name else self.name
+
+    @property
+    def guiding_question(self) -> str:
+        default_question = PERSPECTIVE_DEFAULTS.get(self.key, ("", ""))[1]
+        return gettext(self.question) if self.question == default_question else self.question
 
 
 class Aggregation(models.TextChoices):
@@ -123,6 +159,9 @@ class KPI(models.Model):
     )
     baseline = models.FloatField(_("baseline"), null=True, blank=True)
     order = models.PositiveIntegerField(_("order"), default=0)
+    # What the daily digest last told the owner, so it reports changes ("turned red") only once.
+    alert_status = models.CharField(max_length=10, blank=True, editable=False)
+    alert_stale = models.BooleanField(default=False, editable=False)
 
     class Meta:
         ordering = ["order", "pk"]
@@ -191,6 +230,8 @@ class Action(models.Model):
         _("progress (%)"), default=0, validators=[MinValueValidator(0), MaxValueValidator(100)]
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    # The due date the digest last reported as overdue (reported again only when it changes).
+    overdue_notified_for = models.DateField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["due_date", "pk"]
@@ -200,3 +241,23 @@ class Action(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class NotificationPreference(models.Model):
+    """A user's choice about the daily digest e-mail (on unless switched off)."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="scorecard_notifications"
+    )
+    daily_digest = models.BooleanField(
+        _("daily digest"),
+        default=True,
+        help_text=_("An e-mail about your KPIs that turned red or went stale, and your overdue actions."),
+    )
+
+    class Meta:
+        verbose_name = _("notification preference")
+        verbose_name_plural = _("notification preferences")
+
+    def __str__(self) -> str:
+        return f"{self.user}: {'on' if self.daily_digest else 'off'}"

@@ -173,6 +173,11 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
         "schedule": 60.0,
         "options": {"expires": 55},
     },
+    # E-mails each KPI owner a digest of red, stale and overdue items (scorecard.tasks).
+    "scorecard-daily-digest": {
+        "task": "scorecard.tasks.send_daily_digest",
+        "schedule": crontab(hour="6", minute="30"),
+    },
 }
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 
@@ -282,6 +287,8 @@ SPECTACULAR_SETTINGS = {
 CI = env.bool("CI", default=False)
 DEMO_PASSWORD = env.str("DEMO_PASSWORD", default="scorecard-demo")
 SCORECARD_INGEST_MAX_POINTS = env.int("SCORECARD_INGEST_MAX_POINTS", default=5000)
+# Links in e-mails (the daily digest) start with this address.
+SCORECARD_BASE_URL = env.str("SCORECARD_BASE_URL", default="http://127.0.0.1:8000")
 
 # --- Channels and connectors ----------------------------------------------------------------
 # Fernet key(s) for channel credentials, comma-separated (first encrypts, all decrypt).

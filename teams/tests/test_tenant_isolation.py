@@ -7,14 +7,18 @@ takes an argument this file cannot fill yet, the test fails and names it: add a 
 """
 
 from collections.abc import Callable, Iterator
-from datetime import date
+from datetime import UTC, date, datetime
 from typing import Any
 
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from metrics.channel_services import channel_create
-from metrics.models import Channel
+from metrics.import_services import import_job_create
+from metrics.models import Channel, DataPoint
+from metrics.services import PointIn, datapoints_upsert
+from scorecard.models import KPI
+from scorecard.services import action_create, kpi_create, scorecard_create, target_create
 from strategy.models import Objective, ObjectiveLink, StrategyMap, SuccessFactor
 from teams.models import Membership, Team, TeamApiKey
 
@@ -37,6 +41,25 @@ def strategy_map_of(team: Team) -> StrategyMap:
     return strategy_map
 
 
+def kpi_of(team: Team) -> KPI:
+    """A scorecard on the team's map with one KPI (manual metric, a point), a target and an action."""
+    kpi = KPI.objects.filter(perspective__scorecard__team=team).first()
+    if kpi is None:
+        scorecard = scorecard_create(team=team, strategy_map=strategy_map_of(team), title="Card", frequency="month")
+        perspective = scorecard.perspectives.first()
+        kpi = kpi_create(perspective=perspective, name="Leads")
+        target_create(kpi=kpi, period_start=date(2027, 1, 1), period_end=date(2027, 12, 31), goal=10, red_flag=5)
+        action_create(perspective=perspective, title="Post more", kpi=kpi)
+        datapoints_upsert(points=[PointIn(kpi.metric_id, datetime(2027, 1, 5, tzinfo=UTC), 7.0)], source="manual")
+    return kpi
+
+
+def import_job_of(team: Team, users: dict[str, Any]) -> int:
+    data = f"metric,ts,value\n{kpi_of(team).metric.key},2027-01-06,3\n".encode()
+    job = import_job_create(team=team, created_by=users["editor"], filename="points.csv", data=data)
+    return job.pk
+
+
 # One factory per URL argument: an object of `team` that the URL can address.
 KWARG_FACTORIES: dict[str, KwargFactory] = {
     "membership_id": lambda team, users: Membership.objects.get(team=team, user=users["viewer"]).pk,
@@ -53,6 +76,14 @@ KWARG_FACTORIES: dict[str, KwargFactory] = {
             or channel_create(team=team, platform="demo", name="Demo channel", account_ref="demo")
         ).pk
     ),
+    "key": lambda team, users: kpi_of(team).metric.key,
+    "pk": lambda team, users: DataPoint.objects.filter(metric=kpi_of(team).metric).first().pk,
+    "job_id": import_job_of,
+    "scorecard_id": lambda team, users: kpi_of(team).perspective.scorecard_id,
+    "perspective_id": lambda team, users: kpi_of(team).perspective_id,
+    "kpi_id": lambda team, users: kpi_of(team).pk,
+    "target_id": lambda team, users: kpi_of(team).targets.first().pk,
+    "action_id": lambda team, users: kpi_of(team).actions.first().pk,
 }
 
 

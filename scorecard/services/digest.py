@@ -1,0 +1,98 @@
+"""The daily digest: each KPI owner hears about KPIs that turned red or went stale, and overdue actions.
+
+Each change is reported once: the KPI remembers what the digest last saw (`alert_status`,
+`alert_stale`), an action the due date it was reported as overdue for. People who switched the
+digest off are skipped, but what they would have heard is still marked as seen, so switching it
+back on does not flood them with old news.
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.mail import send_mail
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from ..models import KPI, Action, NotificationPreference, Scorecard
+from ..scoring import RED
+from ..selectors import KpiScore, current_period, overdue_actions, scorecard_scores, team_today
+
+User = get_user_model()
+
+
+@dataclass
+class Digest:
+    red: list[KpiScore] = field(default_factory=list)
+    stale: list[KpiScore] = field(default_factory=list)
+    overdue: list[Action] = field(default_factory=list)
+
+    def __bool__(self) -> bool:
+        return bool(self.red or self.stale or self.overdue)
+
+
+def _collect_kpis(digests: dict[int, Digest], now: datetime) -> list[KPI]:
+    changed: list[KPI] = []
+    for scorecard in Scorecard.objects.select_related("team"):
+        scores = scorecard_scores(scorecard=scorecard, period=current_period(scorecard, now), now=now)
+        for item in (k for perspective in scores.perspectives for k in perspective.kpis):
+            kpi = item.kpi
+            if kpi.owner_id is not None:
+                if item.status == RED and kpi.alert_status != RED:
+                    digests[kpi.owner_id].red.append(item)
+                if item.stale and not kpi.alert_stale:
+                    digests[kpi.owner_id].stale.append(item)
+            if kpi.alert_status != item.status or kpi.alert_stale != item.stale:
+                kpi.alert_status, kpi.alert_stale = item.status, item.stale
+                changed.append(kpi)
+    return changed
+
+
+def _collect_actions(digests: dict[int, Digest], now: datetime) -> list[Action]:
+    changed: list[Action] = []
+    # Overdue in the team's own time zone; the query takes the widest date, Python the exact one.
+    for action in overdue_actions(today=now.date() + timedelta(days=1)):
+        assert action.due_date is not None and action.owner_id is not None  # noqa: S101 - filtered above
+        if action.due_date >= team_today(action.perspective.scorecard.team.timezone, now):
+            continue
+        if action.overdue_notified_for != action.due_date:
+            digests[action.owner_id].overdue.append(action)
+            action.overdue_notified_for = action.due_date
+            changed.append(action)
+    return changed
+
+
+def digest_send(*, now: datetime | None = None) -> int:
+    """Send today's digests; returns how many e-mails went out."""
+    now = now or timezone.now()
+    digests: dict[int, Digest] = defaultdict(Digest)
+    changed_kpis = _collect_kpis(digests, now)
+    changed_actions = _collect_actions(digests, now)
+    opted_out = set(NotificationPreference.objects.filter(daily_digest=False).values_list("user_id", flat=True))
+    sent = 0
+    for user in User.objects.filter(pk__in=[pk for pk, digest in digests.items() if digest]).exclude(email=""):
+        if user.pk in opted_out:
+            continue
+        context = {"user": user, "digest": digests[user.pk], "base_url": settings.SCORECARD_BASE_URL.rstrip("/")}
+        send_mail(
+            subject=_("Scorecard: your KPIs and actions that need attention"),
+            message=render_to_string("scorecard/email/digest.txt", context),
+            from_email=settings.DEFAULT_FROM_EMAIL,
+            recipient_list=[user.email],
+        )
+        sent += 1
+    # Marked as seen after sending: a crash before this line sends again rather than never.
+    KPI.objects.bulk_update(changed_kpis, ["alert_status", "alert_stale"])
+    Action.objects.bulk_update(changed_actions, ["overdue_notified_for"])
+    return sent
+
+
+def notification_preference_set(*, user: Any, daily_digest: bool) -> NotificationPreference:
+    preference, _created = NotificationPreference.objects.update_or_create(
+        user=user, defaults={"daily_digest": daily_digest}
+    )
+    return preference

@@ -1,0 +1,112 @@
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST, require_safe
+
+from metrics.models import DataPoint
+from teams.access import can, team_for_member
+from teams.errors import ApplicationError
+from teams.models import Role
+
+from .. import services
+from ..forms import KpiForm, ValueEntryForm
+from ..models import KPI
+from ..selectors import kpi_series, kpis_of_team, perspectives_of_team
+from .common import call_service, confirm_page, form_page
+
+RECENT_VALUES = 10
+
+
+def _kpi_fields(data: dict[str, Any]) -> dict[str, Any]:
+    return {name: value for name, value in data.items() if name != "perspective"}
+
+
+@login_required
+def kpi_create(request: HttpRequest, team_slug: str, perspective_id: int) -> HttpResponse:
+    team = team_for_member(request.user, team_slug, role=Role.EDITOR)
+    perspective = get_object_or_404(perspectives_of_team(team), pk=perspective_id)
+    scorecard = perspective.scorecard
+    form = KpiForm(request.POST or None, scorecard=scorecard, initial={"perspective": perspective})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        kpi = call_service(form, lambda: services.kpi_create(perspective=data["perspective"], **_kpi_fields(data)))
+        if kpi is not None:
+            messages.success(request, _("The KPI “%(name)s” was added.") % {"name": kpi.name})
+            return redirect(kpi)
+    heading = _("New KPI in “%(perspective)s”") % {"perspective": perspective.label}
+    return form_page(request, form=form, heading=heading, back=scorecard.get_absolute_url(), team=team)
+
+
+@login_required
+@require_safe
+def kpi_detail(request: HttpRequest, team_slug: str, kpi_id: int) -> HttpResponse:
+    team = team_for_member(request.user, team_slug)
+    kpi = get_object_or_404(kpis_of_team(team).prefetch_related("targets"), pk=kpi_id)
+    return render(request, "scorecard/kpi_detail.html", _kpi_context(request, kpi, ValueEntryForm()))
+
+
+def _kpi_context(request: HttpRequest, kpi: KPI, value_form: ValueEntryForm) -> dict[str, Any]:
+    team = kpi.perspective.scorecard.team
+    recent = DataPoint.objects.filter(metric_id=kpi.metric_id).order_by("-ts")[:RECENT_VALUES] if kpi.metric_id else []
+    return {
+        "team": team,
+        "kpi": kpi,
+        "scorecard": kpi.perspective.scorecard,
+        "targets": kpi.targets.all(),
+        "actions": kpi.actions.select_related("owner"),
+        "series": list(reversed(kpi_series(kpi=kpi))),
+        "recent": recent,
+        "value_form": value_form,
+        "can_edit": can(request.user, team, Role.EDITOR),
+    }
+
+
+@login_required
+@require_POST
+def kpi_value_enter(request: HttpRequest, team_slug: str, kpi_id: int) -> HttpResponse:
+    team = team_for_member(request.user, team_slug, role=Role.EDITOR)
+    kpi = get_object_or_404(kpis_of_team(team).prefetch_related("targets"), pk=kpi_id)
+    form = ValueEntryForm(request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        done = call_service(form, lambda: services.kpi_value_enter(kpi=kpi, day=data["day"], value=data["value"]))
+        if done is not None:
+            messages.success(request, _("The value was saved."))
+            return redirect(kpi)
+    return render(request, "scorecard/kpi_detail.html", _kpi_context(request, kpi, form), status=400)
+
+
+@login_required
+def kpi_edit(request: HttpRequest, team_slug: str, kpi_id: int) -> HttpResponse:
+    team = team_for_member(request.user, team_slug, role=Role.EDITOR)
+    kpi = get_object_or_404(kpis_of_team(team), pk=kpi_id)
+    form = KpiForm(request.POST or None, instance=kpi, scorecard=kpi.perspective.scorecard)
+    if request.method == "POST" and form.is_valid():
+        done = call_service(form, lambda: services.kpi_update(kpi=kpi, **form.cleaned_data))
+        if done is not None:
+            messages.success(request, _("The KPI was saved."))
+            return redirect(kpi)
+        kpi.refresh_from_db()
+    heading = _("Edit KPI “%(name)s”") % {"name": kpi.name}
+    return form_page(request, form=form, heading=heading, back=kpi.get_absolute_url(), team=team)
+
+
+@login_required
+def kpi_delete(request: HttpRequest, team_slug: str, kpi_id: int) -> HttpResponse:
+    team = team_for_member(request.user, team_slug, role=Role.EDITOR)
+    kpi = get_object_or_404(kpis_of_team(team), pk=kpi_id)
+    scorecard = kpi.perspective.scorecard
+    if request.method == "POST":
+        try:
+            services.kpi_delete(kpi=kpi)
+        except ApplicationError as error:
+            messages.error(request, error.message)
+            return redirect(kpi)
+        messages.success(request, _("The KPI was deleted; its metric and values are kept."))
+        return redirect(scorecard)
+    question = _("Delete the KPI “%(name)s” with its targets?") % {"name": kpi.name}
+    return confirm_page(request, question=question, back=kpi.get_absolute_url(), team=team)

@@ -1,0 +1,118 @@
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.utils.translation import gettext as _
+
+from teams.access import team_for_member
+from teams.models import Role
+
+from .. import services
+from ..forms import ActionForm, TargetForm
+from ..selectors import actions_of_team, kpis_of_team, scorecards_of_team, targets_of_team
+from .common import call_service, confirm_page, form_page
+
+
+@login_required
+def target_create(request: HttpRequest, team_slug: str, kpi_id: int) -> HttpResponse:
+    team = team_for_member(request.user, team_slug, role=Role.EDITOR)
+    kpi = get_object_or_404(kpis_of_team(team), pk=kpi_id)
+    form = TargetForm(request.POST or None)
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and call_service(form, lambda: services.target_create(kpi=kpi, **form.cleaned_data)) is not None
+    ):
+        messages.success(request, _("The target was added."))
+        return redirect(kpi)
+    heading = _("New target for “%(name)s”") % {"name": kpi.name}
+    return form_page(request, form=form, heading=heading, back=kpi.get_absolute_url(), team=team)
+
+
+@login_required
+def target_edit(request: HttpRequest, team_slug: str, target_id: int) -> HttpResponse:
+    team = team_for_member(request.user, team_slug, role=Role.EDITOR)
+    target = get_object_or_404(targets_of_team(team), pk=target_id)
+    form = TargetForm(request.POST or None, instance=target)
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and call_service(form, lambda: services.target_update(target=target, **form.cleaned_data)) is not None
+    ):
+        messages.success(request, _("The target was saved."))
+        return redirect(target.kpi)
+    heading = _("Edit target for “%(name)s”") % {"name": target.kpi.name}
+    return form_page(request, form=form, heading=heading, back=target.kpi.get_absolute_url(), team=team)
+
+
+@login_required
+def target_delete(request: HttpRequest, team_slug: str, target_id: int) -> HttpResponse:
+    team = team_for_member(request.user, team_slug, role=Role.EDITOR)
+    target = get_object_or_404(targets_of_team(team), pk=target_id)
+    kpi = target.kpi
+    if request.method == "POST":
+        services.target_delete(target=target)
+        messages.success(request, _("The target was deleted."))
+        return redirect(kpi)
+    question = _("Delete the target from %(start)s until %(end)s?") % {
+        "start": target.period_start,
+        "end": target.period_end,
+    }
+    return confirm_page(request, question=question, back=kpi.get_absolute_url(), team=team)
+
+
+def _action_fields(data: dict[str, Any]) -> dict[str, Any]:
+    return {name: value for name, value in data.items() if name not in {"perspective", "title"}}
+
+
+@login_required
+def action_create(request: HttpRequest, team_slug: str, scorecard_id: int) -> HttpResponse:
+    team = team_for_member(request.user, team_slug, role=Role.EDITOR)
+    scorecard = get_object_or_404(scorecards_of_team(team), pk=scorecard_id)
+    kpi = kpis_of_team(team).filter(perspective__scorecard=scorecard, pk=request.GET.get("kpi") or 0).first()
+    initial = {"kpi": kpi, "perspective": kpi.perspective if kpi else request.GET.get("perspective")}
+    form = ActionForm(request.POST or None, scorecard=scorecard, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        action = call_service(
+            form,
+            lambda: services.action_create(
+                perspective=data["perspective"], title=data["title"], **_action_fields(data)
+            ),
+        )
+        if action is not None:
+            messages.success(request, _("The action was added."))
+            return redirect(action.kpi or scorecard)
+    return form_page(request, form=form, heading=_("New action"), back=scorecard.get_absolute_url(), team=team)
+
+
+@login_required
+def action_edit(request: HttpRequest, team_slug: str, action_id: int) -> HttpResponse:
+    team = team_for_member(request.user, team_slug, role=Role.EDITOR)
+    action = get_object_or_404(actions_of_team(team), pk=action_id)
+    scorecard = action.perspective.scorecard
+    form = ActionForm(request.POST or None, instance=action, scorecard=scorecard)
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and call_service(form, lambda: services.action_update(action=action, **form.cleaned_data)) is not None
+    ):
+        messages.success(request, _("The action was saved."))
+        return redirect(action.kpi or scorecard)
+    heading = _("Edit action “%(title)s”") % {"title": action.title}
+    return form_page(request, form=form, heading=heading, back=scorecard.get_absolute_url(), team=team)
+
+
+@login_required
+def action_delete(request: HttpRequest, team_slug: str, action_id: int) -> HttpResponse:
+    team = team_for_member(request.user, team_slug, role=Role.EDITOR)
+    action = get_object_or_404(actions_of_team(team), pk=action_id)
+    scorecard = action.perspective.scorecard
+    if request.method == "POST":
+        services.action_delete(action=action)
+        messages.success(request, _("The action was deleted."))
+        return redirect(scorecard)
+    question = _("Delete the action “%(title)s”?") % {"title": action.title}
+    return confirm_page(request, question=question, back=scorecard.get_absolute_url(), team=team)
