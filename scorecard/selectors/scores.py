@@ -183,10 +183,7 @@ def _kpi_score(
     actual = kpi_actual(kpi, values_by_key, range_index[own])
     bar = bar_for(kpi, targets, own, today) if targets else NO_BAR
     value_score, status = _score(kpi, actual, bar)
-    baseline = kpi.baseline if kpi.baseline is not None else 0.0
-    kpi_progress = None
-    if actual is not None and bar.goal is not None:
-        kpi_progress = progress(actual, baseline=baseline, goal=bar.goal)
+    kpi_progress = progress(actual, baseline=_progress_baseline(kpi, bar), goal=bar.goal)
     projected, projected_status = None, GREY
     if own.contains(today):
         projected = _forecast(kpi, own, values_by_key, forecast_points, tz=tz, now=now)
@@ -235,6 +232,19 @@ def _forecast(
         return evaluate_formula(kpi.formula, terms)
     except FormulaError:
         return None
+
+
+def _progress_baseline(kpi: KPI, bar: Bar) -> float | None:
+    """The KPI's baseline; without one, progress of a higher-is-better KPI counts from zero.
+
+    A lower-is-better KPI (goal below its red flag) has no natural zero to count from, so
+    without a baseline it shows no progress rather than a misleading 100 %.
+    """
+    if kpi.baseline is not None:
+        return kpi.baseline
+    if bar.red_flag is not None and bar.goal is not None and bar.goal < bar.red_flag:
+        return None
+    return 0.0
 
 
 def _score(kpi: KPI, actual: float | None, bar: Bar) -> tuple[float | None, str]:

@@ -79,6 +79,22 @@ def test_lower_is_better_goes_green_below_the_goal(client_for, scorecard, perspe
     assert (row["actual"], row["score"], row["status"]) == (1.5, 7.08, "green")
 
 
+def test_progress_of_a_lower_is_better_kpi_needs_a_baseline(
+    client_for, scorecard, perspective, make_metric, put_points
+):
+    metric = make_metric("response-hours")
+    kpi = services.kpi_create(perspective=perspective, name="Response time", metric=metric, aggregation="avg")
+    year_target(kpi, 2, 6)
+    put_points(metric, [(local(2027, 3, 5), 7.0)])
+    row = kpi_row(client_for("viewer").get(scores_url(scorecard, "2027-03")).json(), kpi)
+    assert (row["status"], row["progress"]) == ("red", None), "a red KPI must not show 100 % progress"
+
+    services.kpi_update(kpi=kpi, baseline=10.0)
+    row = kpi_row(client_for("viewer").get(scores_url(scorecard, "2027-03")).json(), kpi)
+    # (7 - 10) / (2 - 10) = 0.375
+    assert row["progress"] == pytest.approx(0.375)
+
+
 def test_a_formula_divides_aggregated_metrics_and_a_missing_term_is_grey(
     client_for, scorecard, perspective, make_metric, put_points
 ):
