@@ -108,6 +108,22 @@ KPIS: list[dict[str, Any]] = [
     | {"formula": "sum(sc-ad-spend) / sum(sc-leads)", "bar": (25, 40)},
 ]
 
+# KPI -> the success factor of the demo strategy map (strategy/demo.py) it measures.
+KPI_FACTORS = {
+    "Followers": "Exclusive offers for followers",
+    "Reach": "Targeted paid campaigns per season",
+    "Share of voice": "Content calendar with weekly product stories",
+    "Response time": "Service team staffed 8:00-22:00",
+    "Engagement rate": "Conversation-starting posts and polls",
+    "Web sessions from social": "Tracked links and conversion measurement",
+    "Content pieces per week": "Content calendar with weekly product stories",
+    "Posting frequency": "Social media guidelines for all staff",
+    "Trained staff": "Training plan for the team",
+    "Leads": "Shoppable posts and catalogue on every channel",
+    "Revenue from social": "Shoppable posts and catalogue on every channel",
+    "Cost per lead": "Tracked links and conversion measurement",
+}
+
 # perspective, KPI name or None, title, status, progress, due in days from today
 ACTIONS = [
     ("customer", "Response time", "Set up a weekend webcare rota", "in_progress", 40, -5),
@@ -187,6 +203,7 @@ def seed(context: DemoContext) -> None:
         metrics[key], _created = Metric.objects.update_or_create(
             team=team, key=key, defaults={"name": name, "unit": unit, "source": source}
         )
+    factors = {f.title: f for f in SuccessFactor.objects.filter(objective__strategy_map=strategy_map)}
     kpis = {}
     for order, spec in enumerate(KPIS):
         kpi, _created = KPI.objects.update_or_create(
@@ -203,6 +220,7 @@ def seed(context: DemoContext) -> None:
                 "scoring_type": spec.get("scoring", "goal_red_flag"),
                 "owner": owner,
                 "order": order,
+                "success_factor": factors.get(KPI_FACTORS.get(spec["name"], "")),
             },
         )
         _targets(kpi, spec, today)

@@ -48,3 +48,13 @@ def test_the_demo_scorecard_page_shows_every_status_in_words(client):
     kpi = KPI.objects.get(perspective__scorecard=scorecard, name="Revenue from social")
     page = client.get(kpi.get_absolute_url())
     assert "Enter a value" in page.content.decode()  # revenue is typed in by hand
+
+
+def test_demo_kpis_measure_success_factors_of_the_strategy_map():
+    call_command("seed_demo")
+    kpis = KPI.objects.filter(perspective__scorecard__team__slug="acme-social")
+    assert kpis.count() == 12
+    assert all(
+        k.success_factor and k.success_factor.objective.strategy_map_id == k.perspective.scorecard.strategy_map_id
+        for k in kpis
+    )
