@@ -182,7 +182,8 @@ def test_admin_creates_an_ingest_key_posts_values_and_the_scorecard_shows_them(d
     assert revenue.metric is not None
     page = signed_in_page("admin")
     page.goto(revenue.perspective.scorecard.get_absolute_url())
-    expect(kpi_row(page, "Revenue from social").get_by_text("No score", exact=True).first).to_be_visible()
+    posted_value = re.compile(r"16[,.]?500")
+    expect(kpi_row(page, "Revenue from social")).not_to_contain_text(posted_value)
 
     page.goto("/t/acme-social/")
     page.get_by_role("link", name="API keys").click()
@@ -197,9 +198,10 @@ def test_admin_creates_an_ingest_key_posts_values_and_the_scorecard_shows_them(d
         json={"points": [{"metric": revenue.metric.key, "ts": today_of(team.timezone).isoformat(), "value": 16500}]},
     )
     assert answer.status_code == 200, answer.text
-    assert answer.json() == {"received": 1, "created": 1, "updated": 0}
+    # Created, or updated on a month's last day (the demo types revenue in for that day).
+    assert answer.json()["received"] == 1 and answer.json()["created"] + answer.json()["updated"] == 1
 
     page.goto(revenue.perspective.scorecard.get_absolute_url())
     row = kpi_row(page, "Revenue from social")
-    expect(row).to_contain_text(re.compile(r"16[,.]?500"))
+    expect(row).to_contain_text(posted_value)
     expect(row.get_by_text("On target", exact=True).first).to_be_visible()
