@@ -274,6 +274,15 @@ class AxeCheck:
             for v in violations
         ]
 
+    def sweep(self, page, paths: list[str]) -> list[str]:
+        """Open each path (each must answer 200) and list the problems of them all."""
+        problems: list[str] = []
+        for path in paths:
+            response = page.goto(path)
+            assert response is not None and response.status == 200, f"{path} answered {response and response.status}"
+            problems += self.problems(page)
+        return problems
+
     def __call__(self, page) -> None:
         problems = self.problems(page)
         assert not problems, f"axe found {len(problems)} accessibility problem(s):\n" + "\n".join(problems)

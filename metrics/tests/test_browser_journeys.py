@@ -1,0 +1,76 @@
+"""A marketer imports a spreadsheet export (semicolons, decimal commas) in a real browser."""
+
+import re
+from datetime import datetime, timedelta
+from types import SimpleNamespace
+from zoneinfo import ZoneInfo
+
+import pytest
+from playwright.sync_api import expect
+
+from metrics import import_services, tasks
+from metrics.models import DataPoint
+
+pytestmark = pytest.mark.browser
+
+ROWS = 300
+
+
+def dutch_excel_csv(team_timezone: str) -> str:
+    """300 daily values up to yesterday as Dutch Excel saves them; yesterday's is "40,0"."""
+    yesterday = datetime.now(ZoneInfo(team_timezone)).date() - timedelta(days=1)
+    lines = ["metric;ts;value"]
+    for offset in range(ROWS - 1, -1, -1):
+        day = yesterday - timedelta(days=offset)
+        lines.append(f"newsletter-signups;{day:%d-%m-%Y};{40 + offset % 9},{offset % 10}")
+    return "\n".join(lines) + "\n"
+
+
+def test_marketer_imports_a_csv_sees_the_preview_the_progress_bar_and_the_values(
+    demo, signed_in_page, tmp_path, monkeypatch
+):
+    team = demo.teams["acme-social"]
+    upload = tmp_path / "newsletter.csv"
+    upload.write_text(dutch_excel_csv(team.timezone), encoding="utf-8")
+    # The import waits for a worker, as in production: the test plays the worker once the progress bar shows.
+    queued: list[int] = []
+    monkeypatch.setattr(tasks, "import_datapoints", SimpleNamespace(delay=queued.append))
+    page = signed_in_page("marketer")
+
+    page.goto("/t/acme-social/metrics/")
+    page.get_by_role("link", name="New metric").click()
+    page.get_by_label(re.compile(r"^\s*Key")).fill("newsletter-signups")
+    page.get_by_label(re.compile(r"^\s*Name")).fill("Newsletter sign-ups")
+    page.get_by_label(re.compile(r"^\s*Source")).select_option(label="CSV import")
+    page.get_by_role("button", name="Save").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Newsletter sign-ups")
+
+    page.goto("/t/acme-social/metrics/")
+    page.get_by_role("link", name="Import CSV").click()
+    page.get_by_label(re.compile(r"^\s*CSV file")).set_input_files(upload)
+    page.get_by_role("button", name="Upload and preview").click()
+
+    main = page.get_by_role("main")
+    expect(main).to_contain_text(f"The file has {ROWS} data rows")
+    expect(main).to_contain_text("Separator: semicolon")
+    expect(page.get_by_role("row").filter(has_text="newsletter-signups").first).to_be_visible()
+    assert not DataPoint.objects.filter(metric__key="newsletter-signups").exists(), "nothing written before confirming"
+
+    page.get_by_role("button", name="Import these rows").click()
+    progress = page.get_by_role("progressbar", name="Import progress")
+    expect(progress).to_be_visible()
+    assert len(queued) == 1
+
+    import_services.import_job_run(job_id=queued[0])  # the worker; the page polls and shows the result
+
+    expect(page.get_by_role("status")).to_contain_text(f"Imported {ROWS} rows: {ROWS} new data points", timeout=15_000)
+    expect(progress).to_have_count(0)
+
+    page.get_by_role("link", name="Back to metrics").click()
+    page.get_by_role("link", name="Newsletter sign-ups").click()
+    newest = page.get_by_role("row").nth(1)  # below the header: yesterday's value, decimal comma read as a point
+    expect(newest).to_contain_text("40.0")
+    expect(newest).to_contain_text("CSV import")
+    chart = page.locator('[data-figure-id="metric-series"]')
+    expect(chart.locator(".scatterlayer .trace")).not_to_have_count(0)
+    assert DataPoint.objects.filter(metric__key="newsletter-signups").count() == ROWS
