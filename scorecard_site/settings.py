@@ -262,6 +262,9 @@ REST_FRAMEWORK = {
         "user": env.str("SCORECARD_API_USER_RATE", default="600/minute"),
     },
     "EXCEPTION_HANDLER": "teams.api_errors.exception_handler",
+    # No OPTIONS metadata: it would describe forms before access checks ran (and crashed on generic views
+    # without a queryset); the OpenAPI schema at /api/schema/ is the description of the API.
+    "DEFAULT_METADATA_CLASS": None,
 }
 API_KEY_CUSTOM_HEADER = None  # keys only in "Authorization: Api-Key <key>", never in a URL
 SPECTACULAR_SETTINGS = {
@@ -272,6 +275,12 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Every operation documents its error answers (401/403/404/429, 400 on writes): teams/api_docs.py.
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "teams.api_docs.add_error_responses",
+    ],
+    "COMPONENT_SPLIT_REQUEST": True,
 }
 
 # --- Audit trail (django-auditlog) -------------------------------------------------------
