@@ -339,6 +339,7 @@ SECURE_CSP = {
     "object-src": [CSP.NONE],
     "base-uri": [CSP.SELF],
     "frame-ancestors": [CSP.NONE],
+    "worker-src": [CSP.SELF, "blob:"],  # Redoc (/api/redoc/) renders in a web worker
     "form-action": [CSP.SELF],
 }
 X_FRAME_OPTIONS = "DENY"

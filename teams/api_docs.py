@@ -49,7 +49,8 @@ COMPONENTS = {"Error": ERROR_SCHEMA, "ValidationError": VALIDATION_ERROR_SCHEMA}
 COMPONENT_FOR_STATUS = {400: "ValidationError", 401: "Error", 403: "Error", 404: "Error", 429: "Error"}
 
 ERROR_RESPONSES: dict[int, OpenApiResponse] = {
-    status: OpenApiResponse(response=ErrorSerializer, description=DESCRIPTIONS[status]) for status in (401, 403, 404, 429)
+    status: OpenApiResponse(response=ErrorSerializer, description=DESCRIPTIONS[status])
+    for status in (401, 403, 404, 429)
 }
 
 

@@ -57,7 +57,7 @@ def _changes(entry: LogEntry) -> list[FieldChange]:
         return []
     changes = []
     for name, values in entry.changes_display_dict.items():
-        old, new = (str(v) for v in (list(values) + ["", ""])[:2])
+        old, new = (str(v) for v in [*values, "", ""][:2])
         changes.append(
             FieldChange(
                 field=str(name),
