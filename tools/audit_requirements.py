@@ -30,8 +30,9 @@ def main() -> int:
             "--output",
             str(report_path),
         ]
-        # Our own tool on our own requirements file, no shell.
-        result = subprocess.run(command, capture_output=True, text=True, timeout=600, check=False)  # noqa: S603
+        result = subprocess.run(  # noqa: S603 - our own pip-audit on our own requirements file, no shell
+            command, capture_output=True, text=True, timeout=600, check=False
+        )
         if not report_path.exists() or not report_path.read_text().strip():
             print("pip-audit: NOT AUDITED - the vulnerability service could not be reached or pip-audit failed:")
             last_lines = (result.stderr or result.stdout).strip().splitlines()[-3:]

@@ -4,6 +4,7 @@ in the header. Pages and operations are found from the URL resolver and the Open
 import json
 import re
 from html.parser import HTMLParser
+from pathlib import Path
 
 import pytest
 from django.urls import reverse
@@ -12,6 +13,7 @@ from drf_spectacular.generators import SchemaGenerator
 from teams.tests.test_health_and_settings import run_django
 from teams.tests.test_tenant_isolation import KWARG_FACTORIES, TEAM_PATTERNS
 
+BASE_DIR = Path(__file__).resolve().parents[2]
 PRODUCTION_ENV = {
     "DJANGO_ENV": "production",
     "SECRET_KEY": "a-long-random-production-secret-only-for-this-settings-test-0123456789",
@@ -154,3 +156,16 @@ def test_every_api_read_takes_the_key_from_the_header_only(api_client, team, api
     for param in ("api_key", "key", "Api-Key", "Authorization"):
         assert api_client.get(url, {param: raw}).status_code in (401, 403), f"{url}?{param}=<key> was accepted"
     assert api_client.get(url, HTTP_AUTHORIZATION=f"Api-Key {raw}").status_code == 200, url
+
+
+def test_every_bandit_exception_says_why():
+    """ruff's S rules (bandit) run in `make lint`; each `# noqa: S...` must carry its reason on the same line."""
+    unexplained = []
+    for path in BASE_DIR.rglob("*.py"):
+        if {".venv", "node_modules", "migrations", "var"} & set(path.relative_to(BASE_DIR).parts):
+            continue
+        for number, line in enumerate(path.read_text().splitlines(), 1):
+            match = re.search(r"#\s*noqa:\s*(S\d+(?:\s*,\s*S?\d+)*)(.*)$", line)
+            if match and not re.search(r"[A-Za-z]{3,}", match.group(2)):
+                unexplained.append(f"{path.relative_to(BASE_DIR)}:{number}: {line.strip()}")
+    assert not unexplained, "Explain these exceptions inline:\n" + "\n".join(unexplained)
