@@ -313,7 +313,8 @@ def main() -> None:
         else:
             sys.exit("gunicorn did not answer /healthz within 20 s")
         print(
-            f"gunicorn ({args.workers} workers x 4 threads) on {base_url}; pages: {urls['pages'] + urls['dashboards']}"
+            f"gunicorn ({args.workers} workers x 4 threads) on {base_url}; pages: "
+            + ", ".join(url for _kind, url in urls["pages"] + urls["dashboards"])
         )
         report(asyncio.run(run_users(base_url, urls, args, key)))
     finally:
