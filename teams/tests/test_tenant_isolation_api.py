@@ -8,9 +8,11 @@ is covered by itself; a new path argument needs a factory in test_tenant_isolati
 import re
 
 import pytest
+from django.urls import reverse
 from drf_spectacular.generators import SchemaGenerator
 
-from teams.tests.test_tenant_isolation import KWARG_FACTORIES
+from teams.services import api_key_create
+from teams.tests.test_tenant_isolation import KWARG_FACTORIES, TEAM_PATTERNS
 
 pytestmark = pytest.mark.django_db
 
@@ -82,3 +84,20 @@ def test_a_key_of_the_team_with_every_scope_gets_past_the_access_check(
     response = call(api_client, method, url, api_key_for(team, "read", "write", "ingest"))
     # An empty body may be refused as bad input (400); what matters is that access was granted.
     assert response.status_code in (200, 201, 204, 400), f"{method.upper()} {url}: {response.status_code}"
+
+
+# --- Web pages, the other side of the walk in test_tenant_isolation.py: members with the role get in. ---
+
+
+@pytest.mark.parametrize(("name", "args"), TEAM_PATTERNS)
+@pytest.mark.parametrize("member", ["admin", "parent_viewer", "editor"])
+def test_members_open_every_team_page_their_role_allows(client_for, team, users, member, name, args):
+    api_key_create(team=team, name="walk key", scopes=["read"])
+    kwargs = {"team_slug": team.slug}
+    kwargs.update({arg: KWARG_FACTORIES[arg](team, users) for arg in args if arg != "team_slug"})
+    url = reverse(name, kwargs=kwargs)
+    status = client_for(member).get(url).status_code
+    if member == "admin":
+        assert status in (200, 405), f"{url}: {status}"  # 405: a POST-only action (delete, revoke)
+    else:
+        assert status in (200, 403, 405), f"{url}: {status}"  # 403: a page for a higher role
