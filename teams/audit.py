@@ -3,7 +3,7 @@
 Models are registered in settings.AUDITLOG_INCLUDE_TRACKING_MODELS. Two additions here:
 
 * Every entry is tagged with the ids of its owning objects (`{"objective": 3, "strategymap": 1, "team": 2}`),
-  found by following the non-null foreign keys up to the team. A page can then show the history of an object
+  found by following the non-null, cascading foreign keys up to the team. A page can then show the history of an object
   together with its children, including children that were deleted since (teams.history).
 * A change made with an API key names the key (`{"api_key": "name", "api_key_prefix": "..."}`): a key has no
   user, so the entry's actor stays empty.
@@ -34,7 +34,13 @@ def owner_ids(instance: models.Model) -> dict[str, Any]:
                 continue
             found[key] = obj.pk
             for field in obj._meta.concrete_fields:
-                if not isinstance(field, models.ForeignKey) or field.null:
+                # Only ownership counts: a non-null foreign key that deletes along with its target. A reference
+                # such as a scorecard's strategy map (PROTECT) does not put the scorecard in the map's history.
+                if (
+                    not isinstance(field, models.ForeignKey)
+                    or field.null
+                    or field.remote_field.on_delete is not models.CASCADE
+                ):
                     continue
                 target = field.related_model
                 if target is not Team and not auditlog.contains(target):  # type: ignore[arg-type]

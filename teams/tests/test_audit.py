@@ -160,3 +160,13 @@ def test_a_history_does_not_mix_teams(org, strategy_map):
     )
     assert {e.what for e in history_of(strategy_map)} == {"Strategy map “Strategy 2027”"}
     assert {e.what for e in history_of(other_map)} == {"Strategy map “Other”"}
+
+
+def test_a_scorecard_belongs_to_its_team_history_not_to_the_map_it_refers_to(team, strategy_map):
+    from scorecard.models import Scorecard
+
+    scorecard = Scorecard.objects.create(team=team, strategy_map=strategy_map, title="Scorecard 2027")
+    tags = entries_for(scorecard)[0].additional_data
+    assert tags == {"scorecard": scorecard.pk, "team": team.pk}
+    assert "Scorecard “Scorecard 2027”" in {e.what for e in history_of(team)}
+    assert "Scorecard “Scorecard 2027”" not in {e.what for e in history_of(strategy_map)}
