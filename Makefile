@@ -10,11 +10,12 @@ BIN := $(VENV)/bin
 MANAGE := $(BIN)/python manage.py
 PORT ?= 8000
 
-.PHONY: help run test lint typecheck migrations-check pytest install install-dev assets messages clean
+.PHONY: help run test lint typecheck migrations-check schema-check deploy-check audit pytest install install-dev assets messages clean
 
 help:
 	@echo "make run   - install, migrate, load the demo and start web + worker + beat on http://127.0.0.1:$(PORT)/"
-	@echo "make test  - install test tools and run every check (ruff, mypy, migrations, pytest)"
+	@echo "make test  - install test tools and run every check (ruff incl. bandit rules, mypy, migrations,"
+	@echo "             OpenAPI schema, deploy checklist, pip-audit, pytest incl. API fuzzing)"
 
 $(BIN)/python:
 	@test -n "$(PYTHON)" || { echo "Python >= 3.12 is required (set PYTHON=/path/to/python3.12)."; exit 1; }
@@ -65,7 +66,20 @@ migrations-check: install-dev
 pytest: install-dev
 	$(BIN)/pytest -n $${PYTEST_WORKERS:-2} $(PYTEST_ARGS)
 
-test: lint typecheck migrations-check pytest
+# The OpenAPI schema must generate without a warning (undocumented parameters, unknown serializers...).
+schema-check: install-dev
+	$(MANAGE) spectacular --validate --fail-on-warn --file /dev/null
+
+# Django's deployment checklist under production settings (throwaway secret and host, only for the check).
+deploy-check: install-dev
+	DJANGO_ENV=production SECRET_KEY=deploy-check-$$RANDOM-a-long-throwaway-secret-value-not-used-anywhere \
+		ALLOWED_HOSTS=scorecard.example.com $(MANAGE) check --deploy --fail-level WARNING
+
+# Known vulnerabilities in requirements.txt: fails on a vulnerable pin, warns when the service is unreachable.
+audit: install-dev
+	$(BIN)/python tools/audit_requirements.py
+
+test: lint typecheck migrations-check schema-check deploy-check audit pytest
 
 messages: install-dev
 	$(MANAGE) makemessages -l nl --no-obsolete --ignore=node_modules --ignore=.venv --ignore=var

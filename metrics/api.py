@@ -66,7 +66,16 @@ INGEST_REQUEST = inline_serializer(
 class DatapointIngestView(APIView):
     """Upsert up to SCORECARD_INGEST_MAX_POINTS points at once; all or nothing."""
 
-    @extend_schema(request=INGEST_REQUEST, responses={200: IngestResultSerializer, 400: OpenApiTypes.OBJECT})
+    @extend_schema(
+        request=INGEST_REQUEST,
+        # 413 (body too large) and 415 (not JSON, unknown encoding) use the same {"errors": [...]} shape as 400.
+        responses={
+            200: IngestResultSerializer,
+            400: OpenApiTypes.OBJECT,
+            413: OpenApiTypes.OBJECT,
+            415: OpenApiTypes.OBJECT,
+        },
+    )
     def post(self, request: Request, team_slug: str) -> Response:
         team = team_for_request(request, team_slug, role=Role.EDITOR, scope="ingest")
         try:

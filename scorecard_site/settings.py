@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "axes",
+    "auditlog",
     "teams",
     "strategy",
     "metrics",
@@ -70,6 +71,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # After authentication: records the signed-in user as the actor of every audited change.
+    "auditlog.middleware.AuditlogMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, as django-axes requires: it turns a lockout into its response.
     "axes.middleware.AxesMiddleware",
@@ -271,6 +274,9 @@ REST_FRAMEWORK = {
         "user": env.str("SCORECARD_API_USER_RATE", default="600/minute"),
     },
     "EXCEPTION_HANDLER": "teams.api_errors.exception_handler",
+    # No OPTIONS metadata: it would describe forms before access checks ran (and crashed on generic views
+    # without a queryset); the OpenAPI schema at /api/schema/ is the description of the API.
+    "DEFAULT_METADATA_CLASS": None,
 }
 API_KEY_CUSTOM_HEADER = None  # keys only in "Authorization: Api-Key <key>", never in a URL
 SPECTACULAR_SETTINGS = {
@@ -281,7 +287,47 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Every operation documents its error answers (401/403/404/429, 400 on writes): teams/api_docs.py.
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "teams.api_docs.add_error_responses",
+    ],
+    "COMPONENT_SPLIT_REQUEST": True,
 }
+
+# --- Audit trail (django-auditlog) -------------------------------------------------------
+# Every create, change and delete of these models is recorded with who, when and what changed; the web actor
+# comes from AuditlogMiddleware, an API key is named in the entry by teams.api_auth. Data points are not
+# tracked: each one records its source instead. Timestamps and sync bookkeeping are left out so that a
+# connector run does not flood the history; secrets are masked.
+_AUDIT_TIMESTAMPS = ["created_at", "updated_at"]
+AUDITLOG_INCLUDE_TRACKING_MODELS = (
+    *(
+        {"model": model, "exclude_fields": _AUDIT_TIMESTAMPS}
+        for model in (
+            "strategy.StrategyMap",
+            "strategy.Objective",
+            "strategy.SuccessFactor",
+            "strategy.ObjectiveLink",
+            "scorecard.Scorecard",
+            "scorecard.Perspective",
+            "scorecard.KPI",
+            "scorecard.Target",
+            "scorecard.Action",
+            "metrics.Metric",
+            "teams.Membership",
+        )
+    ),
+    {
+        "model": "metrics.Channel",
+        "exclude_fields": [*_AUDIT_TIMESTAMPS, "next_sync_at", "last_synced_at", "status", "last_error"],
+        "mask_fields": ["credentials_encrypted"],
+    },
+    {"model": "teams.TeamApiKey", "exclude_fields": ["created", "hashed_key", "last_used_at"]},
+)
+AUDITLOG_STORE_JSON_CHANGES = True
+# Links and KPIs show "Grow reach" rather than "12" in the history.
+AUDITLOG_USE_FK_STRING_REPRESENTATION = True
 
 # --- Scorecard ----------------------------------------------------------------------------
 # Tests marked "postgres"/"redis" fail instead of skipping when CI is set.
@@ -330,6 +376,7 @@ SECURE_CSP = {
     "object-src": [CSP.NONE],
     "base-uri": [CSP.SELF],
     "frame-ancestors": [CSP.NONE],
+    "worker-src": [CSP.SELF, "blob:"],  # Redoc (/api/redoc/) renders in a web worker
     "form-action": [CSP.SELF],
 }
 X_FRAME_OPTIONS = "DENY"

@@ -123,6 +123,7 @@ class StrategyMapListApi(_StrategyApi):
         page = self.paginate_queryset(strategy_map_full_queryset(team=team))
         return self.get_paginated_response(StrategyMapSerializer(page, many=True).data)
 
+    @extend_schema(operation_id="strategy_maps_create", responses={201: StrategyMapSerializer})
     def post(self, request: Request, team_slug: str) -> Response:
         team = self.team(request, team_slug, write=True)
         serializer = StrategyMapSerializer(data=request.data)
@@ -160,6 +161,7 @@ class StrategyMapDetailApi(_StrategyApi):
 class StrategyMapCopyApi(_StrategyApi):
     serializer_class = StrategyMapCopySerializer
 
+    @extend_schema(request=StrategyMapCopySerializer, responses={201: StrategyMapSerializer})
     def post(self, request: Request, team_slug: str, map_id: int) -> Response:
         team = self.team(request, team_slug, write=True)
         serializer = StrategyMapCopySerializer(data=request.data)
@@ -170,12 +172,14 @@ class StrategyMapCopyApi(_StrategyApi):
 
 class ObjectiveListApi(_StrategyApi):
     serializer_class = ObjectiveSerializer
+    pagination_class = None  # every item of the parent at once (a map has a handful)
 
     @extend_schema(operation_id="strategy_map_objectives_list", responses=ObjectiveSerializer(many=True))
     def get(self, request: Request, team_slug: str, map_id: int) -> Response:
         team = self.team(request, team_slug)
         return Response(ObjectiveSerializer(self.full_map(team, map_id).objectives.all(), many=True).data)
 
+    @extend_schema(responses={201: ObjectiveSerializer})
     def post(self, request: Request, team_slug: str, map_id: int) -> Response:
         team = self.team(request, team_slug, write=True)
         strategy_map = self.plain_map(team, map_id)
@@ -213,6 +217,7 @@ class ObjectiveDetailApi(_StrategyApi):
 
 class SuccessFactorListApi(_StrategyApi):
     serializer_class = SuccessFactorSerializer
+    pagination_class = None  # every item of the parent at once (a map has a handful)
 
     @extend_schema(operation_id="strategy_map_success_factors_list", responses=SuccessFactorSerializer(many=True))
     def get(self, request: Request, team_slug: str, map_id: int, objective_id: int) -> Response:
@@ -220,6 +225,7 @@ class SuccessFactorListApi(_StrategyApi):
         objective = self.objective(team, map_id, objective_id)
         return Response(SuccessFactorSerializer(_factors(team).filter(objective=objective), many=True).data)
 
+    @extend_schema(responses={201: SuccessFactorSerializer})
     def post(self, request: Request, team_slug: str, map_id: int, objective_id: int) -> Response:
         team = self.team(request, team_slug, write=True)
         objective = self.objective(team, map_id, objective_id)
@@ -261,6 +267,7 @@ class SuccessFactorDetailApi(_StrategyApi):
 
 class ObjectiveLinkListApi(_StrategyApi):
     serializer_class = ObjectiveLinkSerializer
+    pagination_class = None  # every item of the parent at once (a map has a handful)
 
     @extend_schema(operation_id="strategy_map_links_list", responses=ObjectiveLinkSerializer(many=True))
     def get(self, request: Request, team_slug: str, map_id: int) -> Response:
@@ -268,6 +275,7 @@ class ObjectiveLinkListApi(_StrategyApi):
         links = ObjectiveLink.objects.filter(cause__strategy_map=self.plain_map(team, map_id)).order_by("pk")
         return Response(ObjectiveLinkSerializer(links, many=True, context={"team": team}).data)
 
+    @extend_schema(responses={201: ObjectiveLinkSerializer})
     def post(self, request: Request, team_slug: str, map_id: int) -> Response:
         team = self.team(request, team_slug, write=True)
         strategy_map = self.plain_map(team, map_id)

@@ -13,12 +13,15 @@ from django.views.decorators.http import require_POST, require_safe
 from scorecard_site.charts import figure_payload
 from teams.access import can, team_for_member
 from teams.errors import ApplicationError
+from teams.history import history_of
 from teams.models import Role, Team
 
 from . import services
 from .forms import PERSPECTIVE_PROMPTS, ObjectiveLinkForm, ObjectivesEditor, StrategyMapCopyForm, StrategyMapForm
 from .models import ObjectiveLink, StrategyMap
 from .selectors import links_of_map, map_links, strategy_map_figure, strategy_map_full_queryset, strategy_maps_of_team
+
+HISTORY_LIMIT = 30  # latest changes on the map page
 
 
 def _map_of(team: Team, map_id: int) -> StrategyMap:
@@ -78,6 +81,8 @@ def map_detail(request: HttpRequest, team_slug: str, map_id: int) -> HttpRespons
         "links": map_links(strategy_map),
         "figure": figure_payload(strategy_map_figure(strategy_map)),
         "can_edit": can(request.user, team, Role.EDITOR),
+        "history": history_of(strategy_map, limit=HISTORY_LIMIT),
+        "history_limit": HISTORY_LIMIT,
     }
     return render(request, "strategy/map_detail.html", context)
 

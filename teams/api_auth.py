@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from rest_framework import exceptions, permissions, throttling
 from rest_framework.authentication import BaseAuthentication, get_authorization_header
 
+from .audit import name_api_key_in_audit_context
 from .models import TeamApiKey
 
 KEYWORD = "Api-Key"
@@ -34,6 +35,7 @@ class ApiKeyAuthentication(BaseAuthentication):
         now = timezone.now()
         if api_key.last_used_at is None or now - api_key.last_used_at > LAST_USED_RESOLUTION:
             TeamApiKey.objects.filter(pk=api_key.pk).update(last_used_at=now)
+        name_api_key_in_audit_context(api_key)
         return AnonymousUser(), api_key
 
     def authenticate_header(self, request: Any) -> str:

@@ -112,3 +112,17 @@ def test_create_api_key_command_explains_bad_input(team, args, message):
     with pytest.raises(CommandError, match=message):
         call_command("create_api_key", *args)
     assert not TeamApiKey.objects.exists()
+
+
+def test_an_api_url_that_matches_no_route_answers_json_404(api_client, team, api_key_for):
+    raw = api_key_for(team, "read")
+    response = api_client.get("/api/v1/teams/social/no-such-thing/", HTTP_AUTHORIZATION=f"Api-Key {raw}")
+    assert response.status_code == 404
+    assert response["Content-Type"] == "application/json"
+    assert response.json() == {"detail": "Not found."}
+
+
+def test_a_page_that_does_not_exist_is_the_html_404_page(client_for):
+    response = client_for("viewer").get("/no-such-page/")
+    assert response.status_code == 404
+    assert "Page not found" in response.content.decode()

@@ -78,6 +78,8 @@ KWARG_FACTORIES: dict[str, KwargFactory] = {
     ),
     "key": lambda team, users: kpi_of(team).metric.key,
     "pk": lambda team, users: DataPoint.objects.filter(metric=kpi_of(team).metric).first().pk,
+    # The OpenAPI schema calls a `pk` path argument `id`.
+    "id": lambda team, users: DataPoint.objects.filter(metric=kpi_of(team).metric).first().pk,
     "job_id": import_job_of,
     "scorecard_id": lambda team, users: kpi_of(team).perspective.scorecard_id,
     "perspective_id": lambda team, users: kpi_of(team).perspective_id,

@@ -1,0 +1,172 @@
+"""The audit trail: who changed what and when, for strategy, scorecards, metrics, memberships and API keys."""
+
+import datetime
+
+import pytest
+from auditlog.models import LogEntry
+from auditlog.registry import auditlog
+from django.apps import apps
+from django.urls import reverse
+
+from strategy import services as strategy_services
+from strategy.models import Objective, StrategyMap
+from teams import services as team_services
+from teams.history import history_entries, history_of
+from teams.models import Membership, Role
+
+pytestmark = pytest.mark.django_db
+
+AUDITED = [
+    "strategy.StrategyMap",
+    "strategy.Objective",
+    "strategy.SuccessFactor",
+    "strategy.ObjectiveLink",
+    "scorecard.Scorecard",
+    "scorecard.Perspective",
+    "scorecard.KPI",
+    "scorecard.Target",
+    "scorecard.Action",
+    "metrics.Metric",
+    "metrics.Channel",
+    "teams.Membership",
+    "teams.TeamApiKey",
+]
+
+
+@pytest.fixture
+def strategy_map(team):
+    return strategy_services.strategy_map_create(
+        team=team, title="Strategy 2027", period_start=datetime.date(2027, 1, 1), period_end=datetime.date(2027, 12, 31)
+    )
+
+
+def entries_for(obj) -> list[LogEntry]:
+    return list(LogEntry.objects.get_for_object(obj).order_by("timestamp", "pk"))
+
+
+@pytest.mark.parametrize("label", AUDITED)
+def test_every_model_users_change_is_audited(label):
+    assert auditlog.contains(apps.get_model(label)), label
+
+
+def test_data_points_are_not_audited_because_they_record_their_source():
+    assert not auditlog.contains(apps.get_model("metrics.DataPoint"))
+
+
+def test_api_key_secrets_and_bookkeeping_stay_out_of_the_trail(team, api_key_for):
+    api_key_for(team, "read")
+    fields = auditlog.get_model_fields(apps.get_model("teams.TeamApiKey"))
+    assert {"hashed_key", "last_used_at"} <= set(fields["exclude_fields"])
+    created = LogEntry.objects.filter(content_type__model="teamapikey").get()
+    assert "hashed_key" not in created.changes_dict and "name" in created.changes_dict
+
+
+def test_an_editor_saving_the_map_form_is_recorded_with_the_change(client_for, users, strategy_map):
+    client = client_for("editor")
+    edit_url = reverse("strategy:map-edit", args=[strategy_map.team.slug, strategy_map.pk])
+    data = {**client.get(edit_url).context["form"].initial, "mission": "Helpful, everywhere."}
+    data = {k: v for k, v in data.items() if k != "id" and v is not None}
+    assert client.post(edit_url, data).status_code == 302
+
+    change = entries_for(strategy_map)[-1]
+    assert change.action == LogEntry.Action.UPDATE
+    assert change.actor == users["editor"]
+    assert change.changes_dict["mission"] == ["", "Helpful, everywhere."]
+    assert change.additional_data["team"] == strategy_map.team_id
+
+
+def test_a_change_through_the_api_names_the_api_key(api_client, team, api_key_for, strategy_map):
+    raw = api_key_for(team, "read", "write")
+    url = reverse("strategy:api-objective-list", args=[team.slug, strategy_map.pk])
+    response = api_client.post(url, {"title": "Grow reach"}, format="json", HTTP_AUTHORIZATION=f"Api-Key {raw}")
+    assert response.status_code == 201
+
+    created = entries_for(Objective.objects.get(pk=response.json()["id"]))[0]
+    assert created.action == LogEntry.Action.CREATE
+    assert created.actor is None
+    assert created.additional_data["api_key"] == "test key"
+    assert history_of(strategy_map)[0].who == "API key “test key”"
+
+
+def test_deletes_stay_in_the_map_history_after_the_objective_is_gone(users, strategy_map):
+    objective = strategy_services.objective_create(strategy_map=strategy_map, title="Be known")
+    strategy_services.success_factor_create(objective=objective, title="Post daily")
+    strategy_services.objective_delete(objective=objective)
+
+    history = [(entry.action, entry.what) for entry in history_of(strategy_map)]
+    assert set(history[:2]) == {("deleted", "Objective “Be known”"), ("deleted", "Success factor “Post daily”")}
+    assert ("created", "Success factor “Post daily”") in history
+    assert ("created", "Strategy map “Strategy 2027”") in history
+
+
+def test_a_deleted_map_leaves_its_deletion_with_the_actor(client_for, users, strategy_map):
+    map_id = strategy_map.pk
+    response = client_for("editor").post(reverse("strategy:map-delete", args=[strategy_map.team.slug, map_id]))
+    assert response.status_code == 302 and not StrategyMap.objects.filter(pk=map_id).exists()
+    deletion = LogEntry.objects.get(content_type__model="strategymap", object_id=map_id, action=LogEntry.Action.DELETE)
+    assert deletion.actor == users["editor"]
+
+
+def test_role_changes_and_api_keys_are_recorded(client_for, team, users):
+    membership = Membership.objects.get(team=team, user=users["viewer"])
+    team_services.membership_change_role(membership=membership, role=Role.EDITOR)
+    change = entries_for(membership)[-1]
+    assert change.changes_dict["role"] == ["viewer", "editor"]
+
+    api_key, _raw = team_services.api_key_create(team=team, name="Zapier", scopes=["read"], created_by=users["admin"])
+    team_services.api_key_revoke(api_key=api_key)
+    assert [entry.action for entry in entries_for(api_key)] == [LogEntry.Action.CREATE, LogEntry.Action.UPDATE]
+    assert entries_for(api_key)[-1].changes_dict["revoked"] == [False, True]
+
+
+def test_the_map_page_shows_the_history_to_viewers(client_for, strategy_map):
+    strategy_services.objective_create(strategy_map=strategy_map, title="Grow reach")
+    strategy_services.strategy_map_update(strategy_map=strategy_map, mission="Helpful, everywhere.")
+    page = client_for("viewer").get(reverse("strategy:map-detail", args=[strategy_map.team.slug, strategy_map.pk]))
+    html = page.content.decode()
+    assert page.status_code == 200
+    assert 'id="history-heading"' in html
+    assert "Objective “Grow reach”" in html and "Helpful, everywhere." in html
+    assert html.count('class="list-group-item small history-entry"') == 3  # map created, objective, map changed
+
+
+def test_outsiders_get_404_and_see_no_history(client_for, strategy_map):
+    response = client_for("outsider").get(
+        reverse("strategy:map-detail", args=[strategy_map.team.slug, strategy_map.pk])
+    )
+    assert response.status_code == 404
+    assert b"history-heading" not in response.content
+
+
+def test_history_of_a_map_is_one_query_however_long(strategy_map, django_assert_num_queries):
+    for i in range(5):
+        strategy_services.objective_create(strategy_map=strategy_map, title=f"Objective {i}")
+    with django_assert_num_queries(1):
+        entries = list(history_entries(strategy_map))
+    assert len(entries) == 6
+    with django_assert_num_queries(0):
+        assert [entry.who for entry in history_of_loaded(entries)] == ["System"] * 6
+
+
+def history_of_loaded(entries):
+    from teams.history import _readable
+
+    return [_readable(entry) for entry in entries]
+
+
+def test_a_history_does_not_mix_teams(org, strategy_map):
+    other_map = strategy_services.strategy_map_create(
+        team=org["other"], title="Other", period_start=datetime.date(2027, 1, 1), period_end=datetime.date(2027, 6, 30)
+    )
+    assert {e.what for e in history_of(strategy_map)} == {"Strategy map “Strategy 2027”"}
+    assert {e.what for e in history_of(other_map)} == {"Strategy map “Other”"}
+
+
+def test_a_scorecard_belongs_to_its_team_history_not_to_the_map_it_refers_to(team, strategy_map):
+    from scorecard.models import Scorecard
+
+    scorecard = Scorecard.objects.create(team=team, strategy_map=strategy_map, title="Scorecard 2027")
+    tags = entries_for(scorecard)[0].additional_data
+    assert tags == {"scorecard": scorecard.pk, "team": team.pk}
+    assert "Scorecard “Scorecard 2027”" in {e.what for e in history_of(team)}
+    assert "Scorecard “Scorecard 2027”" not in {e.what for e in history_of(strategy_map)}
