@@ -28,7 +28,7 @@ urlpatterns = [
     path(T + "actions/<int:action_id>/delete/", views.action_delete, name="action-delete"),
     # --- Dashboards (issue 6: scorecard, perspective and KPI dashboards) ---------------------------------------
     path(
-        T + "scorecards/<int:scorecard_id>/perspectives/<slug:key>/",
+        T + "scorecards/<int:scorecard_id>/perspectives/<slug:perspective_key>/",
         views.perspective_dashboard,
         name="perspective-dashboard",
     ),

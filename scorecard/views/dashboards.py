@@ -141,12 +141,14 @@ def scorecard_detail(request: HttpRequest, team_slug: str, scorecard_id: int) ->
 
 @login_required
 @require_safe
-def perspective_dashboard(request: HttpRequest, team_slug: str, scorecard_id: int, key: str) -> HttpResponse:
+def perspective_dashboard(
+    request: HttpRequest, team_slug: str, scorecard_id: int, perspective_key: str
+) -> HttpResponse:
     """One perspective: a chart per KPI (actual, goal line, bands) and the perspective's actions."""
     team = team_for_member(request.user, team_slug)
     scorecard = get_object_or_404(scorecards_of_team(team), pk=scorecard_id)
     period, current = viewed_period(request, scorecard)
-    dashboard = scorecard_dashboard(scorecard=scorecard, period=period, perspective_key=key)
+    dashboard = scorecard_dashboard(scorecard=scorecard, period=period, perspective_key=perspective_key)
     if not dashboard.perspectives:
         raise Http404(_("This scorecard has no such perspective."))
     board = dashboard.perspectives[0]
