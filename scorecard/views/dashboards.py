@@ -76,7 +76,9 @@ def _higher_is_better(series: list[SeriesPoint]) -> bool:
     return True
 
 
-def kpi_chart(row: KpiRow, *, title: str = "", with_forecast: bool = False) -> dict[str, Any]:
+def kpi_chart(
+    row: KpiRow, *, title: str = "", with_forecast: bool = False, height: int | None = None
+) -> dict[str, Any]:
     """The KPI's actual per period against the goal line and the red/amber/green bands, as page data."""
     series = row.series
     labels = [point.period.label for point in series]
@@ -93,6 +95,9 @@ def kpi_chart(row: KpiRow, *, title: str = "", with_forecast: bool = False) -> d
         forecast=forecast,
         title=title,
     )
+    if height:
+        fig.update_layout(height=height)
+    fig.update_xaxes(automargin=True)  # the last period's slanted label stays inside the chart
     return figure_payload(fig)
 
 

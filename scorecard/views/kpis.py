@@ -73,7 +73,7 @@ def _kpi_context(request: HttpRequest, kpi: KPI, value_form: ValueEntryForm) -> 
         "actions": actions,
         "item": item,
         "series": list(reversed(series)),
-        "chart": kpi_chart(row, with_forecast=True),
+        "chart": kpi_chart(row, with_forecast=True, height=420),
         "sources": kpi_sources(kpi=kpi),
         "recent": recent,
         "value_form": value_form,
