@@ -97,7 +97,9 @@ def kpi_chart(
     )
     if height:
         fig.update_layout(height=height)
-    fig.update_xaxes(automargin=True)  # the last period's slanted label stays inside the chart
+    # Slanted period labels get the room they need; the legend sits above the plot, where they cannot reach it.
+    fig.update_xaxes(automargin=True)
+    fig.update_layout(legend={"orientation": "h", "x": 0, "y": 1.02, "yanchor": "bottom"}, margin={"t": 12, "b": 8})
     return figure_payload(fig)
 
 
