@@ -2,16 +2,31 @@
 
 On top of `scorecard_scores` (the period's scores), the dashboards need each KPI's last periods (sparklines and
 charts) and whether the channels that feed it are failing. `series_of_kpis` reads the periods of *all* KPIs in
-one aggregate query (the union of their periods, whatever their frequencies); `sources_in_trouble` finds the
-failing channels of all KPIs in one query.
+two queries (the points grouped by metric and period, whatever the KPIs' frequencies; then the `last` values);
+`sources_in_trouble` finds the failing channels of all KPIs in one query.
 """
 
+from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from typing import Any
 from zoneinfo import ZoneInfo
 
-from django.db.models import OuterRef, QuerySet, Subquery
+from django.db.models import (
+    Avg,
+    Case,
+    Count,
+    IntegerField,
+    Max,
+    Min,
+    OuterRef,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
 from django.utils import timezone
 
 from metrics.models import Channel, DataPoint, Metric
@@ -32,7 +47,7 @@ from .scores import (
 )
 from .series import SeriesPoint
 from .targets import NO_BAR, bar_for
-from .values import metric_values, period_bounds, points_in_range
+from .values import AGGREGATIONS, MetricValues, metric_values, period_bounds, points_in_range
 
 SERIES_LENGTH = 12
 TROUBLE = (Channel.Status.FAILING, Channel.Status.NEEDS_ATTENTION)
@@ -87,7 +102,7 @@ def series_of_kpis(
     *, kpis: Sequence[KPI], ends: dict[int, Period], team_timezone: str, team_id: int, now: datetime,
     count: int = SERIES_LENGTH,
 ) -> dict[int, list[SeriesPoint]]:  # fmt: skip
-    """The last `count` native periods up to `ends[kpi.pk]` of every KPI, oldest first: one query for all of them.
+    """The last `count` native periods up to `ends[kpi.pk]` of every KPI, oldest first, in two queries for all KPIs.
 
     Targets come from `kpi.targets.all()`, which the caller has prefetched.
     """
@@ -98,9 +113,7 @@ def series_of_kpis(
     for periods in periods_of.values():
         for period in periods:
             index_of.setdefault(period, len(index_of))
-    ranges = [period_bounds(period, tz) for period in index_of]
-    values = metric_values(metrics=metrics_of(kpis, team_id), ranges=ranges, with_newest=False) if kpis else {}
-    values_by_key = {found.key: found for found in values.values()}
+    values_by_key = period_values(kpis=kpis, periods=index_of, tz=tz, team_id=team_id) if kpis else {}
     result: dict[int, list[SeriesPoint]] = {}
     for kpi in kpis:
         targets = sorted(kpi.targets.all(), key=lambda target: target.period_start)
@@ -112,6 +125,68 @@ def series_of_kpis(
             points.append(SeriesPoint(period=period, actual=actual, bar=bar, score=value_score, status=status))
         result[kpi.pk] = points
     return result
+
+
+def period_values(
+    *, kpis: Sequence[KPI], periods: dict[Period, int], tz: ZoneInfo, team_id: int
+) -> dict[str, MetricValues]:
+    """Aggregates of the KPIs' metrics in each period (`periods` maps a period to its index): two queries.
+
+    The points are grouped by (metric, period) with a CASE over each kind's periods (periods of one kind never
+    overlap; the kinds are glued with UNION ALL), so the database reads each point once per kind and the query
+    stays small however many periods there are. `last` takes a second query: the points at each group's newest
+    timestamp.
+    """
+    metrics = Metric.objects.filter(metrics_of(kpis, team_id)).values("pk")
+    by_kind: dict[str, list[Period]] = defaultdict(list)
+    for period in periods:
+        by_kind[period.kind].append(period)
+    grouped: Any = None
+    for kind_periods in by_kind.values():
+        bounds = [(period_bounds(period, tz), periods[period]) for period in kind_periods]
+        bucket = Case(
+            *[When(ts__gte=start, ts__lt=end, then=Value(index)) for (start, end), index in bounds],
+            output_field=IntegerField(),
+        )
+        low, high = min(b[0][0] for b in bounds), max(b[0][1] for b in bounds)
+        query = (
+            DataPoint.objects.filter(metric_id__in=metrics, ts__gte=low, ts__lt=high)
+            .annotate(bucket=bucket)
+            .filter(bucket__isnull=False)
+            .values("metric_id", "metric__key", "bucket")
+            .annotate(
+                sum=Sum("value"), avg=Avg("value"), min=Min("value"), max=Max("value"), count=Count("value"),
+                newest=Max("ts"),
+            )
+            .order_by()
+        )  # fmt: skip
+        grouped = query if grouped is None else grouped.union(query, all=True).order_by()
+    found: dict[str, MetricValues] = {}
+    newest_of: dict[tuple[int, datetime], list[tuple[str, int]]] = defaultdict(list)  # a moment ends several periods
+    nothing: dict[str, float | None] = {name: (0.0 if name == "count" else None) for name in AGGREGATIONS}
+    empty = [dict(nothing) for _ in periods]
+    for row in grouped if grouped is not None else []:
+        values = found.get(row["metric__key"])
+        if values is None:
+            values = MetricValues(
+                metric_id=row["metric_id"], key=row["metric__key"], per_range=[dict(item) for item in empty]
+            )
+            found[row["metric__key"]] = values
+        values.per_range[row["bucket"]] = {name: row[name] for name in AGGREGATIONS if name != "last"} | {
+            "count": float(row["count"] or 0),
+            "last": None,
+        }
+        newest_of[(row["metric_id"], row["newest"])].append((row["metric__key"], row["bucket"]))
+    if newest_of:
+        metric_ids = {metric_id for metric_id, _ts in newest_of}
+        moments = {ts for _metric_id, ts in newest_of}
+        points = DataPoint.objects.filter(metric_id__in=metric_ids, ts__in=moments).values_list(
+            "metric_id", "ts", "value"
+        )
+        for metric_id, ts, value in points:
+            for key, bucket in newest_of.get((metric_id, ts), []):
+                found[key].per_range[bucket]["last"] = value
+    return found
 
 
 def _metric_keys(kpi: KPI) -> set[str]:

@@ -304,3 +304,39 @@ def test_the_kpi_page_takes_a_fixed_number_of_queries(client_for, leads, make_me
         )
     assert Target.objects.filter(kpi=leads).count() == 13
     assert count_queries(client, leads.get_absolute_url()) == few
+
+
+# ---- The series query -----------------------------------------------------------------------------------------
+
+
+def test_period_values_agree_with_the_scores_aggregates_for_every_kind_and_aggregation(
+    scorecard, make_metric, put_points
+):
+    from zoneinfo import ZoneInfo
+
+    from scorecard.models import KPI
+    from scorecard.periods import last_periods, parse_period
+    from scorecard.selectors.dashboards import period_values
+    from scorecard.selectors.scores import metrics_of
+    from scorecard.selectors.values import AGGREGATIONS, metric_values, period_bounds
+
+    add_kpis(scorecard, make_metric, put_points, 8, 0)
+    kpis = list(KPI.objects.filter(perspective__scorecard=scorecard).select_related("metric"))
+    tz = ZoneInfo("Europe/Amsterdam")
+    periods = [*last_periods(parse_period("2027-04"), 3), *last_periods(parse_period("2027-W12"), 4)]
+    periods += [parse_period("2027-Q1"), parse_period("2027")]
+    index = {period: i for i, period in enumerate(periods)}
+    fast = period_values(kpis=kpis, periods=index, tz=tz, team_id=scorecard.team_id)
+    reference = metric_values(
+        metrics=metrics_of(kpis, scorecard.team_id), ranges=[period_bounds(p, tz) for p in periods]
+    )
+    assert set(fast) == {found.key for found in reference.values()}
+    for found in reference.values():
+        for i in range(len(periods)):
+            for name in AGGREGATIONS:
+                assert fast[found.key].per_range[i][name] == pytest.approx(found.per_range[i][name]), (
+                    found.key,
+                    i,
+                    name,
+                )
+    assert any(fast[key].per_range[index[parse_period("2027-03")]]["last"] is not None for key in fast)
