@@ -340,3 +340,16 @@ def test_period_values_agree_with_the_scores_aggregates_for_every_kind_and_aggre
                     name,
                 )
     assert any(fast[key].per_range[index[parse_period("2027-03")]]["last"] is not None for key in fast)
+
+
+@pytest.mark.parametrize(
+    ("values", "status"),
+    [([1.0, None, 3.0, None], "green"), ([None, None], "grey"), ([2.5] * 12, "red"), ([], "amber")],
+)
+def test_the_quick_sparkline_is_the_figures_sparkline(values, status):
+    from scorecard import figures
+    from scorecard.views.dashboards import STATIC_CONFIG, sparkline_chart
+    from scorecard_site.charts import figure_payload
+
+    expected = figure_payload(figures.sparkline(values, status=status)) | {"config": STATIC_CONFIG}
+    assert sparkline_chart(values, status) == expected
