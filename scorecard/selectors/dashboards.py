@@ -100,11 +100,12 @@ def series_end(item: KpiScore, today: date) -> Period:
 
 def series_of_kpis(
     *, kpis: Sequence[KPI], ends: dict[int, Period], team_timezone: str, team_id: int, now: datetime,
-    count: int = SERIES_LENGTH,
+    count: int = SERIES_LENGTH, with_targets: bool = True,
 ) -> dict[int, list[SeriesPoint]]:  # fmt: skip
     """The last `count` native periods up to `ends[kpi.pk]` of every KPI, oldest first, in two queries for all KPIs.
 
-    Targets come from `kpi.targets.all()`, which the caller has prefetched.
+    Targets come from `kpi.targets.all()`, which the caller has prefetched. Without `with_targets` (sparklines)
+    only the actuals are filled in: no goal, score or colour per period.
     """
     tz = ZoneInfo(team_timezone)
     today = team_today(team_timezone, now)
@@ -120,7 +121,7 @@ def series_of_kpis(
         points = []
         for period in periods_of[kpi.pk]:
             actual = kpi_actual(kpi, values_by_key, index_of[period])
-            bar = bar_for(kpi, targets, period, today) if targets else NO_BAR
+            bar = bar_for(kpi, targets, period, today) if targets and with_targets else NO_BAR
             value_score, status = _score(kpi, actual, bar)
             points.append(SeriesPoint(period=period, actual=actual, bar=bar, score=value_score, status=status))
         result[kpi.pk] = points
@@ -209,9 +210,17 @@ def sources_in_trouble(*, kpis: Sequence[KPI], team_id: int) -> dict[int, list[C
 
 
 def scorecard_dashboard(
-    *, scorecard: Scorecard, period: Period, now: datetime | None = None, perspective_key: str | None = None
+    *,
+    scorecard: Scorecard,
+    period: Period,
+    now: datetime | None = None,
+    perspective_key: str | None = None,
+    with_targets: bool = True,
 ) -> Dashboard:
-    """Scores, series and failing feeds for the scorecard (or one of its perspectives) in a fixed number of queries."""
+    """Scores, series and failing feeds for the scorecard (or one of its perspectives) in a fixed number of queries.
+
+    `with_targets=False` leaves the goals out of the series (the sparklines show actuals only).
+    """
     now = now or timezone.now()
     team = scorecard.team
     today = team_today(team.timezone, now)
@@ -220,7 +229,9 @@ def scorecard_dashboard(
     items = [item for perspective in shown for item in perspective.kpis]
     kpis = [item.kpi for item in items]
     ends = {item.kpi.pk: series_end(item, today) for item in items}
-    series = series_of_kpis(kpis=kpis, ends=ends, team_timezone=team.timezone, team_id=team.pk, now=now)
+    series = series_of_kpis(
+        kpis=kpis, ends=ends, team_timezone=team.timezone, team_id=team.pk, now=now, with_targets=with_targets
+    )
     trouble = sources_in_trouble(kpis=kpis, team_id=team.pk)
     boards = [
         PerspectiveBoard(

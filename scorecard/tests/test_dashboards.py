@@ -353,3 +353,13 @@ def test_the_quick_sparkline_is_the_figures_sparkline(values, status):
 
     expected = figure_payload(figures.sparkline(values, status=status)) | {"config": STATIC_CONFIG}
     assert sparkline_chart(values, status) == expected
+
+
+@pytest.mark.parametrize(("score", "status"), [(7.25, "green"), (0.0, "red"), (None, "grey"), (5.0, "amber")])
+def test_the_quick_gauge_is_the_figures_gauge(score, status):
+    from scorecard import figures
+    from scorecard.views.dashboards import STATIC_CONFIG, gauge_chart
+    from scorecard_site.charts import figure_payload
+
+    expected = figure_payload(figures.score_gauge(score, status=status, label="Overall")) | {"config": STATIC_CONFIG}
+    assert gauge_chart(score, status=status, label="Overall") == expected

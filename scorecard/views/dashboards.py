@@ -123,6 +123,20 @@ def sparkline_chart(values: list[float | None], status: str) -> dict[str, Any]:
     return payload
 
 
+@functools.lru_cache(maxsize=64)
+def _gauge_template(status: str, has_score: bool, label: str) -> str:
+    return json.dumps(figure_payload(figures.score_gauge(5.0 if has_score else None, status=status, label=label)))
+
+
+def gauge_chart(score: float | None, *, status: str, label: str) -> dict[str, Any]:
+    """The same page data as `figure_payload(figures.score_gauge(...))`, filled into a template built once."""
+    payload: dict[str, Any] = json.loads(_gauge_template(status, score is not None, label))
+    if score is not None:
+        payload["data"][1]["x"], payload["data"][1]["text"] = [score], [f"{score:.1f}"]
+    payload["config"] = STATIC_CONFIG
+    return payload
+
+
 @login_required
 @require_safe
 def scorecard_detail(request: HttpRequest, team_slug: str, scorecard_id: int) -> HttpResponse:
@@ -130,10 +144,9 @@ def scorecard_detail(request: HttpRequest, team_slug: str, scorecard_id: int) ->
     team = team_for_member(request.user, team_slug)
     scorecard = get_object_or_404(scorecards_of_team(team), pk=scorecard_id)
     period, current = viewed_period(request, scorecard)
-    dashboard = scorecard_dashboard(scorecard=scorecard, period=period)
+    dashboard = scorecard_dashboard(scorecard=scorecard, period=period, with_targets=False)
     scores = dashboard.scores
-    gauge = figure_payload(figures.score_gauge(scores.score, status=scores.status, label=_("Overall score")))
-    gauge["config"] = STATIC_CONFIG
+    gauge = gauge_chart(scores.score, status=scores.status, label=_("Overall score"))
     boards = [
         {
             "board": board,
