@@ -31,7 +31,13 @@ def test_the_dashboard_draws_its_charts_and_passes_axe(demo, signed_in_page, axe
     expect(page.locator(".sc-chart-gauge svg.main-svg").first).to_be_visible()
     expect(page.locator(".sc-chart-spark svg.main-svg").first).to_be_attached()
     expect(page.locator(".sc-chart-spark")).to_have_count(kpis)
-    assert page.locator(".sc-chart .scatterlayer .trace").count() >= kpis  # every sparkline has its line
+    # Sparklines are drawn as they come near the screen: scroll down step by step, then every one has its line.
+    for _ in range(12):
+        page.mouse.wheel(0, 600)
+        page.wait_for_timeout(50)
+    expect(page.locator(".sc-chart-spark .scatterlayer .trace")).not_to_have_count(0)
+    page.wait_for_function(f"document.querySelectorAll('.sc-chart-spark .scatterlayer').length === {kpis}")
+    assert page.locator(".sc-chart-spark .scatterlayer .trace").count() >= kpis  # each has its line
     assert page.locator(".sc-chart-gauge .barlayer .trace").count() == 2
     expect(page.get_by_role("heading", name="Customer")).to_be_visible()
     # A phone shows the perspectives one below the other, a laptop side by side.
