@@ -185,8 +185,8 @@ def period_values(
             "metric_id", "ts", "value"
         )
         for metric_id, ts, value in points:
-            for key, bucket in newest_of.get((metric_id, ts), []):
-                found[key].per_range[bucket]["last"] = value
+            for key, slot in newest_of.get((metric_id, ts), []):
+                found[key].per_range[slot]["last"] = value
     return found
 
 
