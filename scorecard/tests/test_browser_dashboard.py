@@ -50,11 +50,13 @@ def test_the_dashboard_draws_its_charts_and_passes_axe(demo, signed_in_page, axe
     page.get_by_role("link", name="Customer").click()
     expect(page.locator(".sc-chart svg.main-svg").first).to_be_visible()
     expect(page.locator(".sc-chart .scatterlayer .trace").first).to_be_attached()
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
     keep_screenshot(page, f"perspective-{name}")
     axe_check(page)
 
     page.get_by_role("link", name="Followers").first.click()
     expect(page.locator(".sc-chart-big svg.main-svg").first).to_be_visible()
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
     keep_screenshot(page, f"kpi-{name}")
     axe_check(page)
 
