@@ -26,6 +26,13 @@ urlpatterns = [
     path(T + "targets/<int:target_id>/delete/", views.target_delete, name="target-delete"),
     path(T + "actions/<int:action_id>/edit/", views.action_edit, name="action-edit"),
     path(T + "actions/<int:action_id>/delete/", views.action_delete, name="action-delete"),
+    # --- Dashboards (issue 6: scorecard, perspective and KPI dashboards) ---------------------------------------
+    path(
+        T + "scorecards/<int:scorecard_id>/perspectives/<slug:perspective_key>/",
+        views.perspective_dashboard,
+        name="perspective-dashboard",
+    ),
+    # --- end of dashboards -------------------------------------------------------------------------------------
     # REST API
     path(API, api.ScorecardListView.as_view(), name="api-scorecard-list"),
     path(API + "<int:scorecard_id>/", api.ScorecardDetailView.as_view(), name="api-scorecard-detail"),

@@ -24,9 +24,9 @@ def test_the_page_shows_scores_and_colours_with_words_for_the_period(client_for,
     page = client_for("viewer").get(scorecard.get_absolute_url() + "?period=2027-03")
     html = page.content.decode()
     assert page.context["period"].label == "2027-03"
-    assert "Response time" in html and "9 h" in html
+    assert "Response time" in html and "<strong>9</strong> h" in html
     assert "bi-x-circle-fill" in html and "text-danger-emphasis" in html  # the red badge, with its words:
-    assert ">Red flag</th>" in html and html.count("Red flag") >= 2
+    assert "Red flag</span>" in html
     assert "How do we reach customers" in html
     assert 'href="?period=2027-02"' in html and 'href="?period=2027-04"' in html
     assert reverse("scorecard:kpi-create", args=["social", red_kpi.perspective_id]) not in html  # viewers read only

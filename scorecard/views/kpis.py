@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
@@ -15,8 +16,10 @@ from teams.models import Role
 from .. import services
 from ..forms import KpiForm, ValueEntryForm
 from ..models import KPI
-from ..selectors import kpi_series, kpis_of_team, perspectives_of_team
+from ..selectors import kpis_of_team, perspectives_of_team, team_today
+from ..selectors.dashboards import KpiRow, is_overdue, kpi_now, kpi_sources, series_of_kpis
 from .common import call_service, confirm_page, form_page
+from .dashboards import kpi_chart
 
 RECENT_VALUES = 10
 
@@ -52,13 +55,26 @@ def kpi_detail(request: HttpRequest, team_slug: str, kpi_id: int) -> HttpRespons
 def _kpi_context(request: HttpRequest, kpi: KPI, value_form: ValueEntryForm) -> dict[str, Any]:
     team = kpi.perspective.scorecard.team
     recent = DataPoint.objects.filter(metric_id=kpi.metric_id).order_by("-ts")[:RECENT_VALUES] if kpi.metric_id else []
+    now = timezone.now()
+    item = kpi_now(kpi=kpi, now=now)
+    series = series_of_kpis(
+        kpis=[kpi], ends={kpi.pk: item.period}, team_timezone=team.timezone, team_id=team.pk, now=now
+    )[kpi.pk]
+    row = KpiRow(item, series)
+    actions = list(kpi.actions.select_related("owner", "perspective"))
+    today = team_today(team.timezone, now)
+    for action in actions:
+        action.overdue = is_overdue(action, today)  # type: ignore[attr-defined]
     return {
         "team": team,
         "kpi": kpi,
         "scorecard": kpi.perspective.scorecard,
         "targets": kpi.targets.all(),
-        "actions": kpi.actions.select_related("owner"),
-        "series": list(reversed(kpi_series(kpi=kpi))),
+        "actions": actions,
+        "item": item,
+        "series": list(reversed(series)),
+        "chart": kpi_chart(row, with_forecast=True, height=420),
+        "sources": kpi_sources(kpi=kpi),
         "recent": recent,
         "value_form": value_form,
         "can_edit": can(request.user, team, Role.EDITOR),

@@ -11,8 +11,7 @@ from teams.models import Role
 
 from .. import services
 from ..forms import PerspectiveForm, ScorecardCreateForm, ScorecardEditForm
-from ..periods import Period, parse_period
-from ..selectors import actions_of_team, current_period, perspectives_of_team, scorecard_scores, scorecards_of_team
+from ..selectors import perspectives_of_team, scorecards_of_team
 from .common import call_service, confirm_page, form_page
 
 
@@ -42,31 +41,6 @@ def scorecard_create(request: HttpRequest, team_slug: str) -> HttpResponse:
             return redirect(scorecard)
     back = f"/t/{team.slug}/scorecards/"
     return form_page(request, form=form, heading=_("New scorecard"), back=back, team=team)
-
-
-@login_required
-@require_safe
-def scorecard_detail(request: HttpRequest, team_slug: str, scorecard_id: int) -> HttpResponse:
-    team = team_for_member(request.user, team_slug)
-    scorecard = get_object_or_404(scorecards_of_team(team), pk=scorecard_id)
-    period: Period = current_period(scorecard)
-    if request.GET.get("period"):
-        try:
-            period = parse_period(request.GET["period"])
-        except ValueError as error:
-            messages.error(request, str(error))
-    scores = scorecard_scores(scorecard=scorecard, period=period)
-    context = {
-        "team": team,
-        "scorecard": scorecard,
-        "scores": scores,
-        "period": period,
-        "previous": period.previous(),
-        "next": period.next(),
-        "actions": actions_of_team(team).filter(perspective__scorecard=scorecard),
-        "can_edit": can(request.user, team, Role.EDITOR),
-    }
-    return render(request, "scorecard/scorecard_detail.html", context)
 
 
 @login_required

@@ -83,6 +83,7 @@ KWARG_FACTORIES: dict[str, KwargFactory] = {
     "job_id": import_job_of,
     "scorecard_id": lambda team, users: kpi_of(team).perspective.scorecard_id,
     "perspective_id": lambda team, users: kpi_of(team).perspective_id,
+    "perspective_key": lambda team, users: kpi_of(team).perspective.key,
     "kpi_id": lambda team, users: kpi_of(team).pk,
     "target_id": lambda team, users: kpi_of(team).targets.first().pk,
     "action_id": lambda team, users: kpi_of(team).actions.first().pk,
