@@ -38,7 +38,9 @@ def red_and_green_kpis(scorecard, put_points):
         metric = Metric.objects.create(team=scorecard.team, key=name.lower(), name=name, source=Source.IMPORT)
         put_points(metric, [(local(2027, 3, 10), value)])
         kpi = services.kpi_create(perspective=perspective, name=name, metric=metric)
-        services.target_create(kpi=kpi, period_start=date(2027, 1, 1), period_end=date(2027, 12, 31), goal=10, red_flag=5)
+        services.target_create(
+            kpi=kpi, period_start=date(2027, 1, 1), period_end=date(2027, 12, 31), goal=10, red_flag=5
+        )
         kpis[name] = kpi
     return kpis
 

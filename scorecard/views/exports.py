@@ -129,7 +129,14 @@ def _kpi_charts(scorecard: Scorecard, period: Period) -> dict[int, dict[str, Any
                 higher_is_better=not known or known[-1][0] >= known[-1][1],
                 unit=item.kpi.unit,
             )
-            fig.update_layout(width=REPORT_CHART_WIDTH, height=260, autosize=False)
+            # Fixed size for paper; the legend goes below the (slanted) period labels instead of over them.
+            fig.update_layout(
+                width=REPORT_CHART_WIDTH,
+                height=300,
+                autosize=False,
+                legend={"orientation": "h", "y": -0.42, "x": 0},
+                margin={"l": 48, "r": 12, "t": 12, "b": 96},
+            )
             payload = figure_payload(fig)
             payload["config"] = {**payload["config"], "responsive": False, "staticPlot": True}
             charts[item.kpi.pk] = payload
