@@ -38,11 +38,12 @@ def report_url(transactional_db, users, org):
     return reverse("scorecard:scorecard-report", args=[team.slug, scorecard.pk]) + "?period=2027-03"
 
 
-def test_the_report_prints_one_perspective_per_page_with_its_charts(signed_in_page, report_url):
+def test_the_report_prints_one_perspective_per_page_with_its_charts(signed_in_page, report_url, axe_check):
     page = signed_in_page("viewer")
     page.goto(report_url)
     page.wait_for_selector("#main .sc-chart .main-svg")
     assert page.locator(".sc-chart .main-svg").count() >= 4  # plotly drew every KPI chart
+    axe_check(page)
     page.emulate_media(media="print")
     assert not page.locator(".sc-navbar").is_visible()
     assert not page.get_by_role("button", name="Print or save as PDF").is_visible()
@@ -51,3 +52,22 @@ def test_the_report_prints_one_perspective_per_page_with_its_charts(signed_in_pa
     assert pdf.startswith(b"%PDF")
     pages = len(re.findall(rb"/Type\s*/Page(?!s)", pdf))
     assert pages == 5  # the summary, then each of the four perspectives on a page of its own
+
+
+def test_the_portfolio_draws_its_charts_and_passes_axe(signed_in_page, report_url, axe_check):
+    page = signed_in_page("parent_viewer")
+    page.goto(reverse("scorecard:portfolio") + "?period=2027-03")
+    page.wait_for_selector("[data-figure-id='portfolio-heatmap'] .main-svg")
+    page.wait_for_selector("[data-figure-id='portfolio-trend'] .main-svg")
+    assert page.get_by_role("table").first.is_visible()
+    axe_check(page)
+    page.get_by_role("link", name="Next period").click()
+    assert page.url.endswith("?period=2027-04")
+
+
+def test_the_portfolio_fits_a_phone_width(signed_in_page, report_url):
+    page = signed_in_page("parent_viewer", viewport={"width": 390, "height": 844})
+    page.goto(reverse("scorecard:portfolio") + "?period=2027-03")
+    page.wait_for_selector("[data-figure-id='portfolio-heatmap'] .main-svg")
+    overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+    assert overflow <= 0

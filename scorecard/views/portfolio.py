@@ -76,7 +76,14 @@ def _charts(data: Portfolio) -> dict[str, Any]:
         labels=[p.label for p in data.periods],
         series={label.strip(): row.trend for label, row in zip(labels, charted, strict=True)},
     )
-    return {"heatmap": figure_payload(heatmap), "trend": figure_payload(trend)}
+    return {"heatmap": _without_mode_bar(heatmap), "trend": _without_mode_bar(trend)}
+
+
+def _without_mode_bar(fig: Any) -> dict[str, Any]:
+    """Hover stays; plotly's tool bar goes: its links inside the role="img" chart are nested controls (axe)."""
+    payload = figure_payload(fig)
+    payload["config"] = {**payload["config"], "displayModeBar": False}
+    return payload
 
 
 @login_required
