@@ -49,7 +49,7 @@ def picker_periods(period: Period) -> list[Period]:
 def _row_label(row: PortfolioRow) -> str:
     indent = "\u2003" * row.depth  # an em space per level: the tree reads in the chart's row labels too
     if row.is_rollup:
-        return indent + _("%(team)s · all %(count)s teams") % {"team": row.team.name, "count": row.rollup_of}
+        return indent + _("%(team)s · roll-up") % {"team": row.team.name}
     return indent + row.team.name
 
 
