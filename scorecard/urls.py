@@ -1,6 +1,8 @@
 from django.urls import path
 
 from . import api, views
+from .views import exports as export_views
+from .views import portfolio as portfolio_views
 
 app_name = "scorecard"
 
@@ -33,6 +35,18 @@ urlpatterns = [
         name="perspective-dashboard",
     ),
     # --- end of dashboards -------------------------------------------------------------------------------------
+    # --- Cross-team overview, exports and print report (issue 6, items 4 and 5) ---
+    path("portfolio/", portfolio_views.portfolio_overview, name="portfolio"),
+    path(
+        T + "scorecards/<int:scorecard_id>/export.xlsx",
+        export_views.scorecard_export_xlsx,
+        name="scorecard-export-xlsx",
+    ),
+    path(
+        T + "scorecards/<int:scorecard_id>/export.csv", export_views.scorecard_export_csv, name="scorecard-export-csv"
+    ),
+    path(T + "scorecards/<int:scorecard_id>/report/", export_views.scorecard_report, name="scorecard-report"),
+    # --- end of the cross-team / export block ---
     # REST API
     path(API, api.ScorecardListView.as_view(), name="api-scorecard-list"),
     path(API + "<int:scorecard_id>/", api.ScorecardDetailView.as_view(), name="api-scorecard-detail"),

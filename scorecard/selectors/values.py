@@ -8,7 +8,7 @@ correlated subqueries that walk the (metric, ts) index backwards. This works the
 PostgreSQL and SQLite.
 """
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from typing import Any
@@ -37,14 +37,23 @@ class MetricValues:
     metric_id: int
     key: str
     newest: datetime | None = None
+    team_id: int | None = None
     # One dict per requested range: aggregation name -> value (None when no points).
     per_range: list[dict[str, float | None]] = field(default_factory=list)
 
 
 def metric_values(
-    *, metrics: Q, ranges: Sequence[tuple[datetime, datetime]], with_newest: bool = True
+    *,
+    metrics: Q,
+    ranges: Sequence[tuple[datetime, datetime]],
+    with_newest: bool = True,
+    aggregations: Collection[str] = AGGREGATIONS,
 ) -> dict[int, MetricValues]:
-    """Aggregates of each matching metric's points in each [start, end) range: one query."""
+    """Aggregates of each matching metric's points in each [start, end) range: one query.
+
+    `aggregations` limits the work to the aggregations the caller reads (the others come back None;
+    count is always computed): many ranges over many metrics (the portfolio's trend) stay cheaper.
+    """
     if not ranges:
         return {}
     low = min(start for start, _end in ranges)
@@ -55,22 +64,22 @@ def metric_values(
     annotations: dict[str, Any] = {}
     for index, (start, end) in enumerate(ranges):
         inside = Q(pts__ts__gte=start, pts__ts__lt=end)
-        annotations[f"sum_{index}"] = Sum("pts__value", filter=inside)
-        annotations[f"avg_{index}"] = Avg("pts__value", filter=inside)
-        annotations[f"min_{index}"] = Min("pts__value", filter=inside)
-        annotations[f"max_{index}"] = Max("pts__value", filter=inside)
+        for name, function in (("sum", Sum), ("avg", Avg), ("min", Min), ("max", Max)):
+            if name in aggregations:
+                annotations[f"{name}_{index}"] = function("pts__value", filter=inside)
         annotations[f"count_{index}"] = Count("pts__value", filter=inside)
-        latest = DataPoint.objects.filter(metric_id=OuterRef("pk"), ts__gte=start, ts__lt=end).order_by("-ts")
-        annotations[f"last_{index}"] = Subquery(latest.values("value")[:1])
+        if "last" in aggregations:
+            latest = DataPoint.objects.filter(metric_id=OuterRef("pk"), ts__gte=start, ts__lt=end).order_by("-ts")
+            annotations[f"last_{index}"] = Subquery(latest.values("value")[:1])
     if with_newest:
         newest = DataPoint.objects.filter(metric_id=OuterRef("pk")).order_by("-ts")
         annotations["newest"] = Subquery(newest.values("ts")[:1])
-    rows = queryset.annotate(**annotations).values("pk", "key", *annotations)
+    rows = queryset.annotate(**annotations).values("pk", "key", "team_id", *annotations)
     found: dict[int, MetricValues] = {}
     for row in rows:
-        values = MetricValues(metric_id=row["pk"], key=row["key"], newest=row.get("newest"))
+        values = MetricValues(metric_id=row["pk"], key=row["key"], newest=row.get("newest"), team_id=row["team_id"])
         for index in range(len(ranges)):
-            per = {name: row[f"{name}_{index}"] for name in AGGREGATIONS}
+            per = {name: row.get(f"{name}_{index}") for name in AGGREGATIONS}
             per["count"] = float(per["count"] or 0)  # counting nothing is a real zero
             values.per_range.append(per)
         found[row["pk"]] = values
