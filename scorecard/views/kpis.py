@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST, require_safe
 from metrics.models import DataPoint
 from teams.access import can, team_for_member
 from teams.errors import ApplicationError
+from teams.history import history_of
 from teams.models import Role
 
 from .. import services
@@ -52,6 +53,9 @@ def kpi_detail(request: HttpRequest, team_slug: str, kpi_id: int) -> HttpRespons
     return render(request, "scorecard/kpi_detail.html", _kpi_context(request, kpi, ValueEntryForm()))
 
 
+HISTORY_LIMIT = 30  # latest changes of the KPI and its targets on the KPI page
+
+
 def _kpi_context(request: HttpRequest, kpi: KPI, value_form: ValueEntryForm) -> dict[str, Any]:
     team = kpi.perspective.scorecard.team
     recent = DataPoint.objects.filter(metric_id=kpi.metric_id).order_by("-ts")[:RECENT_VALUES] if kpi.metric_id else []
@@ -78,6 +82,8 @@ def _kpi_context(request: HttpRequest, kpi: KPI, value_form: ValueEntryForm) -> 
         "recent": recent,
         "value_form": value_form,
         "can_edit": can(request.user, team, Role.EDITOR),
+        "history": history_of(kpi, limit=HISTORY_LIMIT),
+        "history_limit": HISTORY_LIMIT,
     }
 
 
