@@ -276,7 +276,7 @@ def team_perspective_heatmap(
             x=perspectives, y=teams, z=[[_HEATMAP_LEVELS.index(s) for s in row] for row in statuses],
             zmin=0, zmax=len(_HEATMAP_LEVELS) - 1, colorscale=_heatmap_colourscale(), showscale=False,
             text=[["–" if s is None else f"{s:.1f}" for s in row] for row in scores], texttemplate="%{text}",
-            textfont={"color": "white"}, customdata=words, xgap=2, ygap=2,
+            customdata=words, xgap=2, ygap=2,  # text colour "auto": dark on amber, light on red and green
             hovertemplate="%{y} · %{x}: %{text} (%{customdata})<extra></extra>",
         )
     )  # fmt: skip
