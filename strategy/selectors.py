@@ -3,7 +3,9 @@
 from collections.abc import Mapping, Sequence
 
 import plotly.graph_objects as go
+from django.conf import settings
 from django.db.models import Count, Prefetch, QuerySet
+from django.utils.module_loading import import_string
 
 from teams.models import Team
 
@@ -49,6 +51,13 @@ def strategy_map_full_queryset(*, team: Team) -> QuerySet[StrategyMap]:
 def map_links(strategy_map: StrategyMap) -> list[ObjectiveLink]:
     """The links of a map fetched with strategy_map_full_queryset (no extra queries)."""
     return [link for objective in strategy_map.objectives.all() for link in getattr(objective, "links_out", [])]
+
+
+def factor_statuses_of(strategy_map: StrategyMap) -> Mapping[int, Sequence[str]]:
+    """The colours of the KPIs measuring each success factor, from the provider named in the
+    STRATEGY_FACTOR_STATUSES setting (the scorecard app); none when it is not set."""
+    provider = getattr(settings, "STRATEGY_FACTOR_STATUSES", "")
+    return import_string(provider)(strategy_map=strategy_map) if provider else {}
 
 
 def strategy_map_figure(

@@ -19,7 +19,14 @@ from teams.models import Role, Team
 from . import services
 from .forms import PERSPECTIVE_PROMPTS, ObjectiveLinkForm, ObjectivesEditor, StrategyMapCopyForm, StrategyMapForm
 from .models import ObjectiveLink, StrategyMap
-from .selectors import links_of_map, map_links, strategy_map_figure, strategy_map_full_queryset, strategy_maps_of_team
+from .selectors import (
+    factor_statuses_of,
+    links_of_map,
+    map_links,
+    strategy_map_figure,
+    strategy_map_full_queryset,
+    strategy_maps_of_team,
+)
 
 HISTORY_LIMIT = 30  # latest changes on the map page
 
@@ -79,7 +86,7 @@ def map_detail(request: HttpRequest, team_slug: str, map_id: int) -> HttpRespons
         "strategy_map": strategy_map,
         "objectives": strategy_map.objectives.all(),
         "links": map_links(strategy_map),
-        "figure": figure_payload(strategy_map_figure(strategy_map)),
+        "figure": figure_payload(strategy_map_figure(strategy_map, factor_statuses=factor_statuses_of(strategy_map))),
         "can_edit": can(request.user, team, Role.EDITOR),
         "history": history_of(strategy_map, limit=HISTORY_LIMIT),
         "history_limit": HISTORY_LIMIT,

@@ -93,7 +93,7 @@ def test_the_map_page_does_not_query_more_for_a_bigger_map(client_for, team, mak
     big = make_map(team, objectives=12, links=[(i, i - 1) for i in range(1, 12)], year=2027)
     client = client_for("editor")
     client.get(page_url("strategy:map-detail", small))  # warm the session
-    with django_assert_max_num_queries(13) as small_queries:  # 12 + the history section
+    with django_assert_max_num_queries(14) as small_queries:  # 12 + the history + the KPI colours (no scorecard)
         client.get(page_url("strategy:map-detail", small))
     with django_assert_max_num_queries(len(small_queries)):
         client.get(page_url("strategy:map-detail", big))
