@@ -39,7 +39,9 @@ def perspective_section(page: Page, name: str):
 
 
 def kpi_row(page: Page, kpi_name: str):
-    return page.get_by_role("row").filter(has=page.get_by_role("link", name=kpi_name, exact=True))
+    """A KPI's entry on the scorecard dashboard: a list item in its perspective's card, led by the KPI's link."""
+    main = page.get_by_role("main")
+    return main.get_by_role("listitem").filter(has=page.get_by_role("link", name=kpi_name, exact=True))
 
 
 def today_of(team_timezone: str) -> date:
@@ -104,7 +106,8 @@ def test_marketer_builds_a_strategy_map_and_its_scorecard_and_sees_a_kpi_on_targ
     field(page, "Strategy map").select_option(label="Social strategy (journey)")
     field(page, "Title").fill("Journey scorecard")
     save(page)
-    expect(page.get_by_role("heading", level=1)).to_have_text("Journey scorecard")
+    # The dashboard's heading names the scorecard and the period it shows ("Journey scorecard · 2026-11").
+    expect(page.get_by_role("heading", level=1)).to_have_text(re.compile(r"^Journey scorecard\b"))
     scorecard_url = page.url
 
     first_year, last_year = today.year - 1, today.year + 1
@@ -145,12 +148,28 @@ def test_marketer_builds_a_strategy_map_and_its_scorecard_and_sees_a_kpi_on_targ
 def test_manager_follows_a_red_kpi_from_the_scorecard_to_its_page_and_cannot_edit(demo, signed_in_page):
     page = signed_in_page("manager")
 
-    # TODO(portfolio): when /portfolio/ exists, start this journey there instead: open /portfolio/, find Acme
-    # Retail's "Social Media" scorecard with its red KPI, and follow it to the scorecard page (replacing the
-    # team list -> team -> scorecards navigation below).
-    page.get_by_role("main").get_by_role("link", name="Social Media").click()
-    page.get_by_role("link", name="Open scorecards").click()
-    page.get_by_role("link", name=re.compile(r"Social Media Scorecard")).click()
+    # The portfolio first: every team's scores side by side, and the red KPIs of them all.
+    page.get_by_role("navigation", name="Main navigation").get_by_role("link", name="Portfolio").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Portfolio")
+    scores = page.get_by_role("region", name="Scores per team and perspective")
+    heatmap = scores.locator('[data-figure-id="portfolio-heatmap"]')
+    expect(heatmap.locator("svg.main-svg").first).to_be_visible()
+    expect(heatmap.locator(".heatmaplayer .hm image")).not_to_have_count(0)  # a heatmap draws one image per trace
+    social = scores.get_by_role("row").filter(has=page.get_by_role("link", name="Social Media", exact=True))
+    expect(social.get_by_role("link", name=re.compile(r"Social Media Scorecard"))).to_be_visible()
+    red_kpis = page.get_by_role("region", name=re.compile(r"^Red KPIs\b"))
+    red = red_kpis.get_by_role("row").filter(has=page.get_by_role("link", name="Response time", exact=True))
+    expect(red).to_contain_text("Social Media Scorecard")
+    expect(red.get_by_text("Red flag", exact=True).first).to_be_visible()
+    red.get_by_role("link", name="Response time", exact=True).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Response time")
+    kpi_chart = page.get_by_role("main").locator(".sc-chart").first
+    expect(kpi_chart.locator("svg.main-svg").first).to_be_visible()
+    expect(kpi_chart.locator(".cartesianlayer .trace")).not_to_have_count(0)
+
+    # Back on the portfolio, the scorecard's link opens its dashboard.
+    page.go_back()
+    social.get_by_role("link", name=re.compile(r"Social Media Scorecard")).click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("Social Media Scorecard")
 
     # A viewer reads; no edit buttons anywhere on the scorecard.
@@ -168,7 +187,7 @@ def test_manager_follows_a_red_kpi_from_the_scorecard_to_its_page_and_cannot_edi
     for index in range(charts.count()):  # the KPI page's charts, once it has them, must have drawn
         chart = charts.nth(index)
         expect(chart.locator("svg.main-svg").first).to_be_visible()
-        expect(chart.locator(".plot .trace")).not_to_have_count(0)
+        expect(chart.locator(".cartesianlayer .trace")).not_to_have_count(0)
     for name in ["Edit", "Delete", "Target", "Action"]:
         expect(main.get_by_role("link", name=name, exact=True)).to_have_count(0)
     expect(main.get_by_role("button", name="Save value")).to_have_count(0)
