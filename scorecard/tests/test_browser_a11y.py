@@ -14,7 +14,7 @@ STATUS_WORDS = re.compile(r"On target|Below goal|Red flag|No score")
 
 def test_every_scorecard_page_and_form_has_no_serious_accessibility_problems(demo, signed_in_page, axe_check):
     scorecard = Scorecard.objects.get(team__slug="acme-social")
-    kpi = KPI.objects.get(perspective__scorecard=scorecard, name="Response time")
+    kpi = KPI.objects.select_related("perspective").get(perspective__scorecard=scorecard, name="Response time")
     target = Target.objects.filter(kpi=kpi).first()
     action = Action.objects.filter(perspective__scorecard=scorecard).first()
     assert target is not None and action is not None
@@ -41,6 +41,9 @@ def test_every_scorecard_page_and_form_has_no_serious_accessibility_problems(dem
             f"{team}/actions/{action.pk}/edit/",
             f"{team}/actions/{action.pk}/delete/",
             "/profile/",
+            "/portfolio/",
+            f"{team}/scorecards/{scorecard.pk}/perspectives/{kpi.perspective.key}/",
+            f"{team}/scorecards/{scorecard.pk}/report/",
         ],
     )
 
