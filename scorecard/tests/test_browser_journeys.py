@@ -177,6 +177,13 @@ def test_manager_follows_a_red_kpi_from_the_scorecard_to_its_page_and_cannot_edi
     for name in ["Edit", "Delete", "Action", "KPI"]:
         expect(main.get_by_role("link", name=name, exact=True)).to_have_count(0)
 
+    # The print report, with the exports, is one click away for a viewer too.
+    page.get_by_role("link", name="Report and exports").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Social Media Scorecard")
+    for name in ["Excel", "CSV"]:
+        expect(page.get_by_role("link", name=name, exact=True)).to_be_visible()
+    page.get_by_role("link", name="Back to the scorecard").click()
+
     response_time = kpi_row(page, "Response time")
     expect(response_time.get_by_text("Red flag", exact=True).first).to_be_visible()
     response_time.get_by_role("link", name="Response time").click()
