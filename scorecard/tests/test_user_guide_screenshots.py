@@ -25,8 +25,15 @@ CSV = "metric;ts;value\nrevenue;01-03-2026;2150,50\nrevenue;02-03-2026;2198,75\n
 
 
 def shoot(page: Page, name: str) -> None:
-    """The visible part of the page (1280x800), once the charts on it have drawn."""
+    """The visible part of the page (1280x800), once the charts on it have drawn.
+
+    Lazy charts (the dashboard's sparklines) draw only near the screen: those further down are not waited for.
+    """
     for chart in page.locator("[data-figure-id]").all():
+        if chart.get_attribute("data-chart-lazy") is not None and not chart.evaluate(
+            "element => element.getBoundingClientRect().top < window.innerHeight"
+        ):
+            continue
         expect(chart.locator("svg.main-svg").first).to_be_visible()
     page.mouse.move(0, 0)  # no hover effects in the pictures
     page.screenshot(path=IMAGES / f"{name}.png", animations="disabled", caret="hide")
@@ -57,7 +64,13 @@ def test_user_guide_screenshots(demo, signed_in_page, tmp_path):
     page.goto(f"/t/acme-social/scorecards/new/?strategy_map={strategy_map.pk}")
     shoot(page, "scorecard-new")
     page.goto(scorecard.get_absolute_url())
-    shoot(page, "scorecard")
+    shoot(page, "scorecard")  # the scorecard dashboard: overall gauge, then the perspectives in a grid
+    page.get_by_role("region", name="Customer").get_by_role("link", name="Customer").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Customer")
+    shoot(page, "perspective")
+    page.goto(scorecard.get_absolute_url())
+    page.get_by_role("link", name="Report and exports").click()
+    shoot(page, "report")
     page.goto(f"/t/acme-social/perspectives/{revenue.perspective_id}/kpis/new/")
     shoot(page, "kpi-new")
     page.goto(f"/t/acme-social/kpis/{revenue.pk}/targets/new/")
@@ -80,6 +93,8 @@ def test_user_guide_screenshots(demo, signed_in_page, tmp_path):
 
     # The manager (viewer of Acme Retail and the teams below it).
     page = signed_in_page("manager", viewport=VIEWPORT)
+    page.goto("/portfolio/")
+    shoot(page, "portfolio")
     page.goto(scorecard.get_absolute_url())
     shoot(page, "manager-scorecard")
     page.goto(response_time.get_absolute_url())
