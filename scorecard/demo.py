@@ -238,3 +238,10 @@ def seed(context: DemoContext) -> None:
             },
         )
     _history(metrics, tz, today)
+
+
+def seed_large(context: DemoContext, *, stdout: Any = None) -> None:
+    """`seed_demo --large`: the benchmark data set (scorecard/large_demo.py)."""
+    from .large_demo import seed_large as load  # only this flag needs it
+
+    load(stdout=stdout)

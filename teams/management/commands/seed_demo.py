@@ -20,18 +20,22 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         context = DemoContext(large=options["large"])
+        # Every other app may add its demo data in <app>/demo.py: seed(context), and with --large
+        # seed_large(context, stdout) for the benchmark data set.
+        demo_modules = [
+            import_module(f"{config.name}.demo")
+            for config in apps.get_app_configs()
+            if config.name != "teams" and util.find_spec(f"{config.name}.demo") is not None
+        ]
         with transaction.atomic():
             seed(context, password=options["password"])
-            # Every other app may add its demo data in <app>/demo.py: seed(context).
-            for config in apps.get_app_configs():
-                module_name = f"{config.name}.demo"
-                if config.name == "teams" or util.find_spec(module_name) is None:
-                    continue
-                import_module(module_name).seed(context)
+            for module in demo_modules:
+                module.seed(context)
         self.stdout.write(
             self.style.SUCCESS(f"Demo data ready: {len(context.teams)} teams, users {', '.join(context.users)}.")
         )
-        if options["large"]:
-            from scorecard.large_demo import seed_large  # lazy: only this flag needs it
-
-            seed_large(stdout=self.stdout)
+        if context.large:
+            # Outside the transaction: the large set commits batch by batch.
+            for module in demo_modules:
+                if hasattr(module, "seed_large"):
+                    module.seed_large(context, stdout=self.stdout)
