@@ -11,7 +11,7 @@ from django.urls import reverse
 from drf_spectacular.generators import SchemaGenerator
 
 from teams.tests.test_health_and_settings import run_django
-from teams.tests.test_tenant_isolation import KWARG_FACTORIES, TEAM_PATTERNS
+from teams.tests.test_tenant_isolation import KWARG_FACTORIES, TEAM_PATTERNS, fill_api_path
 
 BASE_DIR = Path(__file__).resolve().parents[2]
 PRODUCTION_ENV = {
@@ -134,18 +134,7 @@ def api_get_paths() -> list[str]:
 
 @pytest.fixture
 def filled_path(team, users):
-    def fill(path: str) -> str:
-        def value(match: re.Match) -> str:
-            name = match.group(1)
-            if name == "team_slug":
-                return team.slug
-            if name not in KWARG_FACTORIES:
-                pytest.fail(f"{path} takes “{name}”: add a factory to KWARG_FACTORIES in test_tenant_isolation.py")
-            return str(KWARG_FACTORIES[name](team, users))
-
-        return re.sub(r"\{(\w+)\}", value, path)
-
-    return fill
+    return lambda path: fill_api_path(path, team, users)
 
 
 @pytest.mark.django_db

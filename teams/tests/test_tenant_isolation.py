@@ -6,6 +6,7 @@ gets 403 (or 405 where the method does not exist). A new URL is covered automati
 takes an argument this file cannot fill yet, the test fails and names it: add a factory below.
 """
 
+import re
 from collections.abc import Callable, Iterator
 from datetime import UTC, date, datetime
 from typing import Any
@@ -88,6 +89,20 @@ KWARG_FACTORIES: dict[str, KwargFactory] = {
     "target_id": lambda team, users: kpi_of(team).targets.first().pk,
     "action_id": lambda team, users: kpi_of(team).actions.first().pk,
 }
+
+
+def fill_api_path(path: str, team: Team, users: dict[str, Any]) -> str:
+    """An OpenAPI path (`/api/v1/teams/{team_slug}/.../{kpi_id}/`) with the team's objects filled in."""
+
+    def value(match: re.Match) -> str:
+        name = match.group(1)
+        if name == "team_slug":
+            return team.slug
+        if name not in KWARG_FACTORIES:
+            pytest.fail(f"{path} takes “{name}”: add a factory to KWARG_FACTORIES in test_tenant_isolation.py")
+        return str(KWARG_FACTORIES[name](team, users))
+
+    return re.sub(r"\{(\w+)\}", value, path)
 
 
 def team_patterns() -> Iterator[tuple[str, tuple[str, ...]]]:

@@ -5,14 +5,12 @@ no credentials get 401/403; a key of the team with the needed scope gets past th
 is covered by itself; a new path argument needs a factory in test_tenant_isolation.KWARG_FACTORIES.
 """
 
-import re
-
 import pytest
 from django.urls import reverse
 from drf_spectacular.generators import SchemaGenerator
 
 from teams.services import api_key_create
-from teams.tests.test_tenant_isolation import KWARG_FACTORIES, TEAM_PATTERNS
+from teams.tests.test_tenant_isolation import KWARG_FACTORIES, TEAM_PATTERNS, fill_api_path
 
 pytestmark = pytest.mark.django_db
 
@@ -34,18 +32,7 @@ OPERATIONS = api_operations()
 
 @pytest.fixture
 def url_of(team, users):
-    def fill(path: str) -> str:
-        def value(match: re.Match) -> str:
-            name = match.group(1)
-            if name == "team_slug":
-                return team.slug
-            if name not in KWARG_FACTORIES:
-                pytest.fail(f"{path} takes “{name}”: add a factory to KWARG_FACTORIES in test_tenant_isolation.py")
-            return str(KWARG_FACTORIES[name](team, users))
-
-        return re.sub(r"\{(\w+)\}", value, path)
-
-    return fill
+    return lambda path: fill_api_path(path, team, users)
 
 
 def call(api_client, method: str, url: str, key: str | None = None):
