@@ -117,6 +117,7 @@ def main() -> None:
     args = parser.parse_args()
     if connection.vendor != "postgresql":
         print("Warning: not PostgreSQL (set DATABASE_URL); the goals are for PostgreSQL.")
+    call_command("migrate", verbosity=0)  # a fresh benchmark database works too
     if not Team.objects.filter(slug="large").exists():
         print("Loading the large data set (seed_demo --large), a few minutes...")
         call_command("seed_demo", "--large")

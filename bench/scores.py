@@ -19,6 +19,7 @@ import django
 
 django.setup()
 
+from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 
@@ -33,6 +34,7 @@ from teams.models import Team  # noqa: E402
 
 
 def main(kpis: int, days: int) -> None:
+    call_command("migrate", verbosity=0)  # a fresh benchmark database works too
     _clean_up()
     team = Team.objects.create(slug="bench-scores", name="Bench scores")
     strategy_map = StrategyMap.objects.create(
