@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -155,3 +156,14 @@ def import_job_progress(*, job: ImportJob) -> dict[str, Any]:
         "updated": job.updated_points,
         "error_count": job.error_count,
     }
+
+
+UNCONFIRMED_UPLOAD_LIFETIME = timedelta(days=1)
+
+
+@transaction.atomic
+def import_uploads_expire(*, now: datetime | None = None) -> int:
+    """Delete uploads nobody confirmed within a day: their file text would otherwise stay forever."""
+    cutoff = (now or timezone.now()) - UNCONFIRMED_UPLOAD_LIFETIME
+    deleted, _per_model = ImportJob.objects.filter(status=ImportJob.Status.UPLOADED, created_at__lt=cutoff).delete()
+    return deleted

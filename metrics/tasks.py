@@ -40,3 +40,11 @@ def import_datapoints(job_id: int) -> None:
     from .import_services import import_job_run
 
     import_job_run(job_id=job_id)
+
+
+@shared_task(acks_late=True, ignore_result=True)
+def import_uploads_expire() -> int:
+    """Daily (CELERY_BEAT_SCHEDULE): delete CSV uploads that were never confirmed."""
+    from .import_services import import_uploads_expire as expire
+
+    return expire()

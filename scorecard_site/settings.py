@@ -176,6 +176,11 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
         "schedule": 60.0,
         "options": {"expires": 55},
     },
+    # Deletes CSV uploads nobody confirmed within a day (metrics.tasks).
+    "metrics-import-uploads-expire": {
+        "task": "metrics.tasks.import_uploads_expire",
+        "schedule": crontab(hour="4", minute="7"),
+    },
     # E-mails each KPI owner a digest of red, stale and overdue items (scorecard.tasks).
     "scorecard-daily-digest": {
         "task": "scorecard.tasks.send_daily_digest",
