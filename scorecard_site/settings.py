@@ -316,7 +316,6 @@ AUDITLOG_INCLUDE_TRACKING_MODELS = (
             "strategy.ObjectiveLink",
             "scorecard.Scorecard",
             "scorecard.Perspective",
-            "scorecard.KPI",
             "scorecard.Target",
             "scorecard.Action",
             "metrics.Metric",
@@ -328,6 +327,8 @@ AUDITLOG_INCLUDE_TRACKING_MODELS = (
         "exclude_fields": [*_AUDIT_TIMESTAMPS, "next_sync_at", "last_synced_at", "status", "last_error"],
         "mask_fields": ["credentials_encrypted"],
     },
+    # The digest's memory of what it already reported is bookkeeping, not a change by anyone.
+    {"model": "scorecard.KPI", "exclude_fields": [*_AUDIT_TIMESTAMPS, "alert_status", "alert_stale"]},
     {"model": "teams.TeamApiKey", "exclude_fields": ["created", "hashed_key", "last_used_at"]},
 )
 AUDITLOG_STORE_JSON_CHANGES = True

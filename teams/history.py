@@ -52,11 +52,25 @@ def _action(entry: LogEntry) -> tuple[str, str]:
     return labels[verb], icon
 
 
+def _hidden_labels(model: type[models.Model] | None) -> set[str]:
+    """Labels of what a reader does not need: the id, and reverse relations (KPI → its targets)."""
+    if model is None:
+        return set()
+    return {
+        str(getattr(f, "verbose_name", f.name)).lower()
+        for f in model._meta.get_fields()
+        if not f.concrete or getattr(f, "primary_key", False)
+    }
+
+
 def _changes(entry: LogEntry) -> list[FieldChange]:
     if entry.action == LogEntry.Action.DELETE:
         return []
+    hidden = _hidden_labels(entry.content_type.model_class())
     changes = []
     for name, values in entry.changes_display_dict.items():
+        if str(name).lower() in hidden:
+            continue
         old, new = (str(v) for v in [*values, "", ""][:2])
         changes.append(
             FieldChange(

@@ -28,3 +28,12 @@ def test_a_target_added_by_an_editor_shows_in_the_kpi_history(client_for, team, 
 
 def test_kpi_history_is_not_shown_to_another_team(client_for, team, kpi):
     assert client_for("outsider").get(reverse("scorecard:kpi-detail", args=[team.slug, kpi.pk])).status_code == 404
+
+
+def test_the_history_lists_what_a_user_set_not_ids_relations_or_digest_bookkeeping(kpi):
+    from teams.history import history_of
+
+    created = history_of(kpi)[-1]
+    fields = {change.field.lower() for change in created.changes}
+    assert "name" in fields
+    assert not fields & {"id", "targets", "actions", "alert status", "alert stale"}, fields
