@@ -3,6 +3,8 @@ from datetime import timedelta
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.timesince import timesince
 from django.utils.translation import gettext_lazy as _
 
 from teams.models import Team
@@ -56,6 +58,12 @@ class Channel(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def sync_interval_words(self) -> str:
+        """The interval as people say it ("1 hour", "1 day"), in the active language."""
+        start = timezone.now()
+        return timesince(start, start + self.sync_interval)
 
 
 class Metric(models.Model):

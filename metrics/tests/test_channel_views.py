@@ -157,3 +157,11 @@ def test_the_channel_list_reads_a_fixed_number_of_queries(client_for, team, djan
     client = client_for("viewer")
     with django_assert_max_num_queries(12):
         assert client.get(reverse("metrics:channel-list", args=[team.slug])).status_code == 200
+
+
+def test_the_channel_page_says_the_sync_interval_in_words(client_for, team, channel):
+    channel.sync_interval = timedelta(hours=6)
+    channel.save(update_fields=["sync_interval"])
+    page = client_for("admin").get(reverse("metrics:channel-detail", args=[team.slug, channel.pk])).content.decode()
+    assert "6\xa0hours" in page or "6 hours" in page
+    assert "6:00:00" not in page
