@@ -13,7 +13,6 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
 
@@ -42,16 +41,6 @@ def ancestor_ids(team: Team) -> list[int]:
     return ids
 
 
-def descendant_ids(team_ids: set[int]) -> set[int]:
-    """The given teams and every team below them (one query per tree level)."""
-    found = set(team_ids)
-    frontier = set(team_ids)
-    while frontier:
-        frontier = set(Team.objects.filter(parent_id__in=frontier).exclude(pk__in=found).values_list("pk", flat=True))
-        found |= frontier
-    return found
-
-
 def max_role(roles: list[str]) -> Role | None:
     return max((Role(r) for r in roles), key=lambda r: r.rank, default=None)
 
@@ -70,22 +59,28 @@ def role_for(user: UserLike, team: Team) -> Role | None:
 
 
 def visible_team_roles(user: UserLike) -> dict[int, Role]:
-    """Every team the user may see, with the user's effective role on it."""
+    """Every team the user may see, with the user's effective role on it.
+
+    Roles flow down the tree one level per query, for all memberships at once, so the number of
+    queries follows the depth of the tree, not the number of memberships.
+    """
     if not user.is_authenticated or not user.is_active:
         return {}
     if user.is_superuser:
         return dict.fromkeys(Team.objects.values_list("pk", flat=True), Role.ADMIN)
-    roles: dict[int, Role] = {}
-    for team_id, role in Membership.objects.filter(user=user).values_list("team_id", "role"):
-        for pk in descendant_ids({team_id}):
-            current = roles.get(pk)
-            if current is None or Role(role).rank > current.rank:
-                roles[pk] = Role(role)
+    roles = {
+        team_id: Role(role) for team_id, role in Membership.objects.filter(user=user).values_list("team_id", "role")
+    }
+    frontier = set(roles)
+    while frontier:
+        changed: set[int] = set()
+        for pk, parent_id in Team.objects.filter(parent_id__in=frontier).values_list("pk", "parent_id"):
+            inherited = roles[parent_id]
+            if pk not in roles or inherited.rank > roles[pk].rank:
+                roles[pk] = inherited
+                changed.add(pk)
+        frontier = changed
     return roles
-
-
-def visible_teams(user: UserLike) -> QuerySet[Team]:
-    return Team.objects.filter(pk__in=list(visible_team_roles(user)))
 
 
 def require_role(role: Role | None, needed: Role) -> None:

@@ -23,7 +23,9 @@ NEW_KEY_SESSION = "new_api_key"
 @login_required
 @require_safe
 def team_list(request: HttpRequest) -> HttpResponse:
-    return render(request, "teams/team_list.html", {"rows": team_rows_for_user(request.user)})
+    rows = team_rows_for_user(request.user)
+    # The navbar's team switcher shows the same rows: no need to compute them twice.
+    return render(request, "teams/team_list.html", {"rows": rows, "nav_team_rows": rows})
 
 
 @login_required

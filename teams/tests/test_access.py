@@ -3,8 +3,8 @@
 import pytest
 from django.urls import reverse
 
-from teams.access import role_for, visible_teams
-from teams.models import Membership, Role
+from teams.access import role_for, visible_team_roles
+from teams.models import Membership, Role, Team
 
 pytestmark = pytest.mark.django_db
 
@@ -84,8 +84,26 @@ def test_membership_on_a_parent_reaches_child_teams_with_the_highest_role(users,
     user.__dict__.pop("_team_roles_cache", None)
     assert role_for(user, org["social"]) == Role.EDITOR
     assert role_for(user, org["other"]) is None
-    assert set(visible_teams(user)) == {org["acme"], org["social"]}
+    assert set(visible_team_roles(user)) == {org["acme"].pk, org["social"].pk}
 
 
 def test_child_membership_does_not_reach_the_parent(users, org):
     assert role_for(users["viewer"], org["acme"]) is None
+
+
+def test_the_team_list_does_not_query_more_for_more_memberships(client_for, users, django_assert_max_num_queries):
+    def add_region(n: int) -> None:
+        parent = Team.objects.create(name=f"Region {n}", slug=f"region-{n}")
+        Team.objects.create(name=f"Shop {n}", slug=f"shop-{n}", parent=parent)
+        Membership.objects.create(user=users["outsider"], team=parent, role=Role.VIEWER)
+
+    client = client_for("outsider")
+    add_region(0)
+    client.get(reverse("teams:team-list"))  # warm the session
+    with django_assert_max_num_queries(20) as one_region:
+        client.get(reverse("teams:team-list"))
+    for n in range(1, 6):
+        add_region(n)
+    with django_assert_max_num_queries(len(one_region)):
+        response = client.get(reverse("teams:team-list"))
+    assert len(response.context["rows"]) == 1 + 12
