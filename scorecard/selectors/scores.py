@@ -19,7 +19,7 @@ from metrics.models import Metric
 from ..formula import FormulaError, evaluate_formula, formula_terms
 from ..models import KPI, Perspective, Scorecard, Target
 from ..periods import Period, native_periods, period_containing
-from ..scoring import GREY, forecast, is_stale, progress, rollup, score
+from ..scoring import GREY, ScoringError, forecast, is_stale, progress, rollup, score
 from .targets import NO_BAR, Bar, bar_for
 from .values import MetricValues, metric_values, period_bounds, points_in_range
 
@@ -250,11 +250,16 @@ def _progress_baseline(kpi: KPI, bar: Bar) -> float | None:
 def _score(kpi: KPI, actual: float | None, bar: Bar) -> tuple[float | None, str]:
     if actual is None or bar.goal is None:
         return None, GREY
-    return score(
-        kpi.scoring_type,
-        actual,
-        goal=bar.goal,
-        red_flag=bar.red_flag,
-        goal_high=bar.goal_high,
-        red_flag_high=bar.red_flag_high,
-    )
+    try:
+        return score(
+            kpi.scoring_type,
+            actual,
+            goal=bar.goal,
+            red_flag=bar.red_flag,
+            goal_high=bar.goal_high,
+            red_flag_high=bar.red_flag_high,
+        )
+    except ScoringError:
+        # A linearly paced target on its first day has goal and red flag both at the baseline:
+        # there is nothing to judge yet (scoring.score_paced makes the same choice).
+        return None, GREY

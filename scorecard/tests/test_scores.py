@@ -132,6 +132,21 @@ def test_linear_pacing_judges_the_current_period_at_today(scorecard, perspective
     assert item.forecast is not None and item.stale is False
 
 
+def test_a_paced_target_on_its_first_day_is_grey_not_an_error(
+    client_for, scorecard, perspective, make_metric, put_points
+):
+    metric = make_metric("followers")
+    kpi = services.kpi_create(
+        perspective=perspective, name="Followers", metric=metric, aggregation="last", baseline=1000
+    )
+    year_target(kpi, 2000, 1500, pacing="linear")
+    put_points(metric, [(local(2027, 1, 1, 9), 1010.0)])
+    # On 1 January goal and red flag are both the baseline (1000): nothing to judge yet.
+    scores = scorecard_scores(scorecard=scorecard, period=parse_period("2027-01"), now=local(2027, 1, 1, 12))
+    item = scores.perspectives[0].kpis[0]
+    assert (item.goal, item.red_flag, item.score, item.status) == (1000.0, 1000.0, None, "grey")
+
+
 def test_a_past_period_is_judged_at_its_end(scorecard, perspective, make_metric, put_points):
     metric = make_metric("followers")
     kpi = services.kpi_create(
