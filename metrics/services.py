@@ -7,7 +7,7 @@ Every write path (REST, CSV import, manual entry, connectors) stores data points
 import math
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from typing import Any, NamedTuple, cast
 from zoneinfo import ZoneInfo
 
@@ -205,9 +205,9 @@ def local_midnight(*, team: Team, day: date) -> datetime:
 
 def datapoint_enter(*, metric: Metric, day: date, value: float) -> UpsertResult:
     """Manual entry: add or correct the value of a metric for a date."""
-    ts = local_midnight(team=metric.team, day=day)
-    if ts > timezone.now() + timedelta(days=1):
+    if day > timezone.now().astimezone(ZoneInfo(metric.team.timezone)).date():
         raise ApplicationError(_("The date is in the future; enter values for days that have passed."), field="day")
-    if not math.isfinite(value):
+    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
         raise ApplicationError(_("Enter a finite number."), field="value")
-    return datapoints_upsert(points=[PointIn(metric.pk, ts, value)], source=Source.MANUAL)
+    ts = local_midnight(team=metric.team, day=day)
+    return datapoints_upsert(points=[PointIn(metric.pk, ts, float(value))], source=Source.MANUAL)

@@ -178,8 +178,9 @@ def test_bad_manual_input_is_explained_and_nothing_is_written(client_for, team, 
     assert not DataPoint.objects.exists()
 
 
-def test_a_future_date_is_refused(client_for, team, followers):
-    future = (timezone.localdate() + timedelta(days=3)).isoformat()
+@pytest.mark.parametrize("days_ahead", [1, 3])
+def test_a_future_date_is_refused(client_for, team, followers, days_ahead):
+    future = (timezone.localdate() + timedelta(days=days_ahead)).isoformat()
     response = client_for("editor").post(page("metric-detail", team, "followers"), {"day": future, "value": "1"})
     assert "in the future" in str(response.context["form"].errors["day"])
     assert not DataPoint.objects.exists()

@@ -1,17 +1,14 @@
 """KPIs: where their values come from, and manual values entered on the KPI page."""
 
-import math
-from datetime import date, datetime, time, timedelta
+from datetime import date
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from django.db import transaction
-from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from metrics.models import Metric, Source
-from metrics.services import PointIn, UpsertResult, datapoints_upsert
+from metrics.services import UpsertResult, datapoint_enter
 from teams.errors import ApplicationError
 
 from ..formula import FormulaError, formula_terms
@@ -171,11 +168,5 @@ def kpi_value_enter(*, kpi: KPI, day: date, value: float) -> UpsertResult:
             _("The values of this KPI come from its feed (%(source)s), not from manual entry.")
             % {"source": kpi.metric.get_source_display()}
         )
-    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
-        raise ApplicationError(_("Enter a finite number."), field="value")
-    tz = ZoneInfo(kpi.perspective.scorecard.team.timezone)
-    today = timezone.now().astimezone(tz).date()
-    if day > today + timedelta(days=1):
-        raise ApplicationError(_("The date cannot be in the future."), field="day")
-    ts = datetime.combine(day, time.min, tzinfo=tz)
-    return datapoints_upsert(points=[PointIn(metric_id=kpi.metric.pk, ts=ts, value=float(value))], source=Source.MANUAL)
+    # The one manual-entry path of the metrics app: same date and number rules as the metric page.
+    return datapoint_enter(metric=kpi.metric, day=day, value=value)

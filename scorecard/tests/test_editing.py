@@ -1,10 +1,10 @@
 """A marketer turns a strategy map into a scorecard through the web forms; bad input writes nothing."""
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 
 from metrics.models import DataPoint, Metric, Source
 from scorecard import services
@@ -179,6 +179,7 @@ def test_editor_enters_a_value_by_hand_on_the_kpi_page(client_for, team, kpi):
     ("data", "field"),
     [
         ({"day": "2999-01-01", "value": "1"}, "day"),
+        ({"day": (timezone.localdate() + timedelta(days=1)).isoformat(), "value": "1"}, "day"),  # tomorrow
         ({"day": "2026-03-01", "value": "nan"}, "value"),
         ({"day": "", "value": "1"}, "day"),
     ],
