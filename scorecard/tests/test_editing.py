@@ -191,6 +191,14 @@ def test_bad_manual_values_are_refused(client_for, team, kpi, data, field):
     assert not DataPoint.objects.exists()
 
 
+@pytest.mark.parametrize("kpi_param", ["abc", "99999999", ""])
+def test_a_bad_kpi_in_the_new_action_link_is_ignored(client_for, team, scorecard, kpi_param):
+    url = reverse("scorecard:action-create", args=[team.slug, scorecard.pk]) + f"?kpi={kpi_param}"
+    response = client_for("editor").get(url)
+    assert response.status_code == 200
+    assert response.context["form"].initial["kpi"] is None
+
+
 def test_actions_belong_to_the_kpis_perspective(client_for, team, scorecard, kpi, users):
     other = scorecard.perspectives.get(key="financial")
     with pytest.raises(ApplicationError, match="same perspective"):

@@ -71,7 +71,8 @@ def _action_fields(data: dict[str, Any]) -> dict[str, Any]:
 def action_create(request: HttpRequest, team_slug: str, scorecard_id: int) -> HttpResponse:
     team = team_for_member(request.user, team_slug, role=Role.EDITOR)
     scorecard = get_object_or_404(scorecards_of_team(team), pk=scorecard_id)
-    kpi = kpis_of_team(team).filter(perspective__scorecard=scorecard, pk=request.GET.get("kpi") or 0).first()
+    kpi_id = request.GET.get("kpi", "")
+    kpi = kpis_of_team(team).filter(perspective__scorecard=scorecard, pk=kpi_id).first() if kpi_id.isdigit() else None
     initial = {"kpi": kpi, "perspective": kpi.perspective if kpi else request.GET.get("perspective")}
     form = ActionForm(request.POST or None, scorecard=scorecard, initial=initial)
     if request.method == "POST" and form.is_valid():
