@@ -336,8 +336,6 @@ AUDITLOG_STORE_JSON_CHANGES = True
 AUDITLOG_USE_FK_STRING_REPRESENTATION = True
 
 # --- Scorecard ----------------------------------------------------------------------------
-# Tests marked "postgres"/"redis" fail instead of skipping when CI is set.
-CI = env.bool("CI", default=False)
 # How the strategy map diagram colours its success factors by the KPIs that measure them: the
 # scorecard app provides it (the strategy app may not import the scorecard app).
 STRATEGY_FACTOR_STATUSES = "scorecard.selectors.factors.factor_statuses"

@@ -2,21 +2,12 @@
 
 `add_error_responses` (a drf-spectacular postprocessing hook, see SPECTACULAR_SETTINGS) gives every operation
 its 401, 403, 404 and 429 answers and every write its 400, unless the view documented its own. A view with
-an error shape of its own declares it, e.g. `@extend_schema(responses={201: Out, 400: MyErrors})`; for the
-common shapes use `ERROR_RESPONSES[404]` or `error_responses(400, 404)` from here.
+an error shape of its own declares it, e.g. `@extend_schema(responses={201: Out, 400: MyErrors})`.
 """
 
 from typing import Any
 
-from drf_spectacular.utils import OpenApiResponse
-from rest_framework import serializers
-
 WRITE_METHODS = {"post", "put", "patch"}
-
-
-class ErrorSerializer(serializers.Serializer):
-    detail = serializers.CharField(help_text="What went wrong, in the language of the request.")
-
 
 ERROR_SCHEMA = {
     "type": "object",
@@ -31,7 +22,7 @@ VALIDATION_ERROR_SCHEMA = {
         "whole), each value the list of messages for it; nested fields nest the same way. Nothing was written."
     ),
     "additionalProperties": {},
-    "example": {"period_end": ["The period must end after it starts."]},
+    "example": {"period_end": ["The period must end on or after its start."]},
 }
 SESSION_AUTH_DESCRIPTION = (
     "The session cookie of a signed-in user (the web app's login). Writes with a session also need the "
@@ -47,16 +38,6 @@ DESCRIPTIONS = {
 }
 COMPONENTS = {"Error": ERROR_SCHEMA, "ValidationError": VALIDATION_ERROR_SCHEMA}
 COMPONENT_FOR_STATUS = {400: "ValidationError", 401: "Error", 403: "Error", 404: "Error", 429: "Error"}
-
-ERROR_RESPONSES: dict[int, OpenApiResponse] = {
-    status: OpenApiResponse(response=ErrorSerializer, description=DESCRIPTIONS[status])
-    for status in (401, 403, 404, 429)
-}
-
-
-def error_responses(*statuses: int) -> dict[int, OpenApiResponse]:
-    """The common error answers for `@extend_schema(responses={...})`."""
-    return {status: ERROR_RESPONSES[status] for status in statuses}
 
 
 def _response(status: int) -> dict[str, Any]:
