@@ -23,6 +23,7 @@ from .scores import (
     PerspectiveScore,
     ScorecardScores,
     _formula_terms,
+    _progress_baseline,
     _score,
     kpi_actual,
     kpi_newest,
@@ -141,10 +142,7 @@ def _plain_kpi_score(
     actual = kpi_actual(kpi, values_by_key, index)
     bar = bar_for(kpi, targets, own, today) if targets else NO_BAR
     value_score, status = _score(kpi, actual, bar)
-    baseline = kpi.baseline if kpi.baseline is not None else 0.0
-    kpi_progress = None
-    if details and actual is not None and bar.goal is not None:
-        kpi_progress = progress(actual, baseline=baseline, goal=bar.goal)
+    kpi_progress = progress(actual, baseline=_progress_baseline(kpi, bar), goal=bar.goal) if details else None
     newest = kpi_newest(kpi, values_by_key) if details else None
     return KpiScore(
         kpi=kpi,
