@@ -13,6 +13,7 @@ import math
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from itertools import islice
 
 from django.utils.translation import gettext as _
 
@@ -74,16 +75,19 @@ def iter_rows(text: str, layout: CsvLayout) -> Iterator[tuple[int, list[str]]]:
         yield reader.line_num, cells
 
 
-def preview(text: str, *, limit: int = 10) -> tuple[CsvLayout, list[tuple[int, list[str]]], int]:
-    """The layout, the first rows as (line, [metric, ts, value]) and the number of data rows."""
+def preview(text: str, *, limit: int = 10) -> tuple[CsvLayout, list[tuple[int, list[str]]]]:
+    """The layout and the first `limit` rows as (line, [metric, ts, value]); reads no further."""
     layout = read_layout(text)
-    rows: list[tuple[int, list[str]]] = []
-    count = 0
-    for line, cells in iter_rows(text, layout):
-        count += 1
-        if len(rows) < limit:
-            rows.append((line, [_cell(cells, layout.positions[c]) for c in COLUMNS]))
-    return layout, rows, count
+    rows = [
+        (line, [_cell(cells, layout.positions[c]) for c in COLUMNS])
+        for line, cells in islice(iter_rows(text, layout), limit)
+    ]
+    return layout, rows
+
+
+def row_count(text: str) -> int:
+    """The number of data rows."""
+    return sum(1 for _row in iter_rows(text, read_layout(text)))
 
 
 def _cell(cells: list[str], position: int) -> str:

@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 from teams.errors import ApplicationError
 from teams.models import Team
 
-from .csv_import import CsvResult, decode_upload, preview, validate_rows
+from .csv_import import CsvResult, decode_upload, row_count, validate_rows
 from .models import ImportJob, Metric, Source
 from .services import PointIn, datapoints_upsert
 from .validation import TimestampParser
@@ -66,7 +66,7 @@ def csv_write(*, points: list[PointIn], progress: Callable[[int], None] | None =
 def import_job_create(*, team: Team, created_by: User | None, filename: str, data: bytes) -> ImportJob:
     """Store an uploaded file for preview; a file without the right header is refused at once."""
     text = decode_upload(data)
-    _layout, _rows, count = preview(text, limit=0)
+    count = row_count(text)
     if count == 0:
         raise ApplicationError(_("The file has a header but no data rows."), field="file")
     return ImportJob.objects.create(
@@ -79,7 +79,7 @@ def import_job_start(*, job: ImportJob) -> ImportJob:
     """Queue the import after the user confirmed the preview."""
     from .tasks import import_datapoints  # the task module imports this one
 
-    job = ImportJob.objects.select_for_update().get(pk=job.pk)
+    job = ImportJob.objects.select_for_update().defer("content").get(pk=job.pk)
     if job.status != ImportJob.Status.UPLOADED:
         raise ApplicationError(_("This import has already been started."))
     job.status = ImportJob.Status.QUEUED

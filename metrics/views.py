@@ -152,7 +152,8 @@ def datapoint_delete(request: HttpRequest, team_slug: str, key: str, pk: int) ->
 
 
 def _job(team: Team, job_id: int) -> ImportJob:
-    return get_object_or_404(selectors.import_jobs_of_team(team=team).defer(None), pk=job_id)
+    # The file text stays deferred: only the preview of an unconfirmed upload reads it.
+    return get_object_or_404(selectors.import_jobs_of_team(team=team), pk=job_id)
 
 
 @login_required
@@ -180,7 +181,7 @@ def import_detail(request: HttpRequest, team_slug: str, job_id: int) -> HttpResp
     job = _job(team, job_id)
     context: dict[str, Any] = {"team": team, "job": job, "progress": import_services.import_job_progress(job=job)}
     if job.status == ImportJob.Status.UPLOADED:
-        layout, rows, _count = preview(job.content)
+        layout, rows = preview(job.content)
         context.update(preview_rows=rows, delimiter=layout.delimiter)
     return render(request, "metrics/import_detail.html", context)
 

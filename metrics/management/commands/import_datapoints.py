@@ -6,7 +6,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from tqdm import tqdm
 
-from metrics.csv_import import decode_upload, preview
+from metrics.csv_import import decode_upload, row_count
 from metrics.import_services import csv_validate, csv_write
 from teams.errors import ApplicationError
 from teams.models import Team
@@ -29,7 +29,7 @@ class Command(BaseCommand):
         path: Path = options["file"]
         try:
             text = decode_upload(path.read_bytes())
-            _layout, _rows, total = preview(text, limit=0)
+            total = row_count(text)
         except OSError as error:
             raise CommandError(f"Cannot read {path}: {error.strerror}.") from None
         except ApplicationError as error:
