@@ -4,7 +4,7 @@ from typing import Any
 
 from django import forms
 from django.db import transaction
-from django.forms import inlineformset_factory, modelformset_factory
+from django.forms import modelformset_factory
 from django.utils.translation import gettext_lazy as _
 
 from . import services
@@ -90,7 +90,9 @@ class SuccessFactorForm(forms.ModelForm):
 
 
 ObjectiveFormSet = modelformset_factory(Objective, form=ObjectiveForm, extra=1, can_delete=True)
-SuccessFactorFormSet = inlineformset_factory(Objective, SuccessFactor, form=SuccessFactorForm, extra=1, can_delete=True)
+# A plain model formset (not an inline one, which filters its queryset again per objective) so the
+# prefetched success factors serve every objective in one query; saving passes the objective itself.
+SuccessFactorFormSet = modelformset_factory(SuccessFactor, form=SuccessFactorForm, extra=1, can_delete=True)
 
 
 class ObjectivesEditor:
@@ -109,10 +111,7 @@ class ObjectivesEditor:
             objective = form.instance
             if objective.pk:
                 formset = SuccessFactorFormSet(
-                    data,
-                    instance=objective,
-                    queryset=objective.success_factors.all(),
-                    prefix=f"factors-{objective.pk}",
+                    data, queryset=objective.success_factors.all(), prefix=f"factors-{objective.pk}"
                 )
                 form.factors = formset  # type: ignore[attr-defined]  # for the template
                 self.factor_formsets[objective.pk] = formset

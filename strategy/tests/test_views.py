@@ -99,6 +99,19 @@ def test_the_map_page_does_not_query_more_for_a_bigger_map(client_for, team, mak
         client.get(page_url("strategy:map-detail", big))
 
 
+def test_the_objectives_editor_does_not_query_more_for_more_objectives(
+    client_for, team, make_map, django_assert_max_num_queries
+):
+    small = make_map(team, objectives=2, links=[])
+    big = make_map(team, objectives=12, links=[], year=2027)
+    client = client_for("editor")
+    client.get(page_url("strategy:map-objectives", small))  # warm the session
+    with django_assert_max_num_queries(30) as small_queries:
+        client.get(page_url("strategy:map-objectives", small))
+    with django_assert_max_num_queries(len(small_queries)):
+        client.get(page_url("strategy:map-objectives", big))
+
+
 def test_new_map_page_starts_from_the_social_media_scorecard_template(client_for, team):
     page = client_for("editor").get(reverse("strategy:map-create", args=[team.slug])).content.decode()
     assert "why does your organisation use social media" in page
