@@ -19,8 +19,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ..models import KPI, Action, NotificationPreference, Scorecard
+from ..periods import Period
 from ..scoring import RED
-from ..selectors import KpiScore, current_period, overdue_actions, scorecard_scores, team_today
+from ..selectors import KpiScore, current_period, overdue_actions, team_today
+from ..selectors.batch import scorecards_scores
 
 User = get_user_model()
 
@@ -37,18 +39,29 @@ class Digest:
 
 def _collect_kpis(digests: dict[int, Digest], now: datetime) -> list[KPI]:
     changed: list[KPI] = []
+    # Scored in batches, one per current period (not one scorecard at a time): the query count
+    # follows the number of distinct periods, not the number of scorecards.
+    by_period: dict[Period, list[Scorecard]] = defaultdict(list)
     for scorecard in Scorecard.objects.select_related("team"):
-        scores = scorecard_scores(scorecard=scorecard, period=current_period(scorecard, now), now=now)
-        for item in (k for perspective in scores.perspectives for k in perspective.kpis):
-            kpi = item.kpi
-            if kpi.owner_id is not None:
-                if item.status == RED and kpi.alert_status != RED:
-                    digests[kpi.owner_id].red.append(item)
-                if item.stale and not kpi.alert_stale:
-                    digests[kpi.owner_id].stale.append(item)
-            if kpi.alert_status != item.status or kpi.alert_stale != item.stale:
-                kpi.alert_status, kpi.alert_stale = item.status, item.stale
-                changed.append(kpi)
+        by_period[current_period(scorecard, now)].append(scorecard)
+    items = (
+        item
+        for period, scorecards in by_period.items()
+        for per_scorecard in scorecards_scores(scorecards=scorecards, periods=[period], now=now).values()
+        for scores in per_scorecard
+        for perspective in scores.perspectives
+        for item in perspective.kpis
+    )
+    for item in items:
+        kpi = item.kpi
+        if kpi.owner_id is not None:
+            if item.status == RED and kpi.alert_status != RED:
+                digests[kpi.owner_id].red.append(item)
+            if item.stale and not kpi.alert_stale:
+                digests[kpi.owner_id].stale.append(item)
+        if kpi.alert_status != item.status or kpi.alert_stale != item.stale:
+            kpi.alert_status, kpi.alert_stale = item.status, item.stale
+            changed.append(kpi)
     return changed
 
 

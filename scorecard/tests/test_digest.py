@@ -77,3 +77,16 @@ def test_the_profile_page_shows_the_choice(client_for):
 def test_beat_runs_the_digest_daily():
     entry = settings.CELERY_BEAT_SCHEDULE["scorecard-daily-digest"]
     assert entry["task"] == send_daily_digest.name
+
+
+def test_the_digest_does_not_query_more_for_more_scorecards(
+    owned, team, strategy_map, users, django_assert_max_num_queries
+):
+    mail.outbox.clear()
+    with django_assert_max_num_queries(100) as one_scorecard:
+        digest_send()
+    for n in range(5):
+        card = services.scorecard_create(team=team, strategy_map=strategy_map, title=f"Card {n}", frequency="month")
+        services.kpi_create(perspective=card.perspectives.first(), name=f"KPI {n}", owner=users["editor"])
+    with django_assert_max_num_queries(len(one_scorecard)):
+        digest_send()
