@@ -202,3 +202,13 @@ def test_an_editor_deletes_a_point_from_the_page(client_for, team, followers, re
     assert client.post(page("datapoint-delete", team, "followers", point.pk)).status_code == 302
     assert DataPoint.objects.count() == 2
     assert client_for("viewer").post(page("datapoint-delete", team, "reach", other.pk)).status_code == 403
+
+
+def test_editing_a_metric_without_a_name_is_refused_and_nothing_changes(client_for, team, followers):
+    response = client_for("editor").post(
+        page("metric-edit", team, "followers"), {"name": "", "unit": "people", "source": "manual"}
+    )
+    assert response.status_code == 200
+    assert response.context["form"].errors["name"]
+    followers.refresh_from_db()
+    assert followers.name != ""

@@ -306,3 +306,23 @@ def test_the_links_form_offers_only_objectives_of_this_map(client_for, team, str
     )
     assert "effect" in response.context["form"].errors
     assert ObjectiveLink.objects.count() == 2
+
+
+def test_a_period_that_ends_before_it_starts_is_a_form_error_and_nothing_is_saved(client_for, team):
+    response = client_for("editor").post(
+        reverse("strategy:map-create", args=[team.slug]),
+        {"title": "Backwards", "period_start": "2027-12-31", "period_end": "2027-01-01", "status": "draft"},
+    )
+    assert response.status_code == 200
+    assert "must end on or after its start" in response.context["form"].errors["period_end"][0]
+    assert not StrategyMap.objects.exists()
+
+
+def test_a_map_that_a_scorecard_uses_cannot_be_deleted_from_the_page(client_for, team, make_map):
+    from scorecard.services import scorecard_create
+
+    strategy_map = make_map(team, objectives=1, links=[])
+    scorecard_create(team=team, strategy_map=strategy_map, title="Card", frequency="month")
+    response = client_for("editor").post(page_url("strategy:map-delete", strategy_map), follow=True)
+    assert "Archive it instead" in response.content.decode()
+    assert StrategyMap.objects.filter(pk=strategy_map.pk).exists()

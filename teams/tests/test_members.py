@@ -91,3 +91,12 @@ def test_membership_of_another_team_cannot_be_changed_through_this_team(client_f
     assert client_for("admin").post(url, {"role": "admin"}).status_code == 404
     foreign.refresh_from_db()
     assert foreign.role == Role.VIEWER
+
+
+def test_an_unknown_role_is_refused_with_a_message(client_for, team, users):
+    membership = Membership.objects.get(user=users["viewer"], team=team)
+    url = reverse("teams:membership-update", args=[team.slug, membership.pk])
+    response = client_for("admin").post(url, {"role": "owner"}, follow=True)
+    assert "Choose a valid role." in response.content.decode()
+    membership.refresh_from_db()
+    assert membership.role == Role.VIEWER
