@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, JsonResponse
@@ -11,11 +13,12 @@ from django.views.decorators.http import require_GET, require_POST
 
 from teams.access import can, team_for_member
 from teams.errors import ApplicationError
-from teams.models import Role
+from teams.models import Role, Team
 
 from . import channel_selectors as selectors
 from . import channel_services as services
 from .channel_forms import ChannelForm
+from .models import Channel
 
 
 @login_required
@@ -30,16 +33,21 @@ def channel_list(request: HttpRequest, team_slug: str) -> HttpResponse:
     return render(request, "metrics/channel_list.html", context)
 
 
-def _save(request: HttpRequest, form: ChannelForm, save: object) -> bool:
+def _channel(team: Team, channel_id: int) -> Channel:
+    """A channel of this team, or 404."""
+    return get_object_or_404(selectors.channels_of_team(team=team), pk=channel_id)
+
+
+def _save(form: ChannelForm, save: Callable[..., Channel]) -> Channel | None:
+    """The saved channel, or None with the refusal shown on the form."""
     if not form.is_valid():
-        return False
+        return None
     try:
-        save(**form.service_kwargs())  # type: ignore[operator]
+        return save(**form.service_kwargs())
     except ApplicationError as error:
         field = error.field if error.field in form.fields else None
         form.add_error(field, error.message)
-        return False
-    return True
+        return None
 
 
 @login_required
@@ -47,14 +55,10 @@ def channel_create(request: HttpRequest, team_slug: str) -> HttpResponse:
     team = team_for_member(request.user, team_slug, role=Role.ADMIN)
     form = ChannelForm(request.POST or None)
     if request.method == "POST":
-        created = {}
-
-        def save(**kwargs: object) -> None:
-            created["channel"] = services.channel_create(team=team, **kwargs)  # type: ignore[arg-type]
-
-        if _save(request, form, save):
+        channel = _save(form, lambda **kwargs: services.channel_create(team=team, **kwargs))
+        if channel is not None:
             messages.success(request, _("The channel was added; its first sync starts within a minute."))
-            return redirect("metrics:channel-detail", team.slug, created["channel"].pk)
+            return redirect("metrics:channel-detail", team.slug, channel.pk)
     return render(request, "metrics/channel_form.html", {"team": team, "form": form, "channel": None})
 
 
@@ -62,7 +66,7 @@ def channel_create(request: HttpRequest, team_slug: str) -> HttpResponse:
 @require_GET
 def channel_detail(request: HttpRequest, team_slug: str, channel_id: int) -> HttpResponse:
     team = team_for_member(request.user, team_slug, role=Role.VIEWER)
-    channel = get_object_or_404(selectors.channels_of_team(team=team), pk=channel_id)
+    channel = _channel(team, channel_id)
     context = {
         "team": team,
         "channel": channel,
@@ -78,13 +82,9 @@ def channel_detail(request: HttpRequest, team_slug: str, channel_id: int) -> Htt
 @login_required
 def channel_edit(request: HttpRequest, team_slug: str, channel_id: int) -> HttpResponse:
     team = team_for_member(request.user, team_slug, role=Role.ADMIN)
-    channel = get_object_or_404(selectors.channels_of_team(team=team), pk=channel_id)
+    channel = _channel(team, channel_id)
     form = ChannelForm(request.POST or None, channel=channel)
-
-    def save(**kwargs: object) -> None:
-        services.channel_update(channel=channel, **kwargs)  # type: ignore[arg-type]
-
-    if request.method == "POST" and _save(request, form, save):
+    if request.method == "POST" and _save(form, lambda **kwargs: services.channel_update(channel=channel, **kwargs)):
         messages.success(request, _("The channel was saved."))
         return redirect("metrics:channel-detail", team.slug, channel.pk)
     return render(request, "metrics/channel_form.html", {"team": team, "form": form, "channel": channel})
@@ -94,7 +94,7 @@ def channel_edit(request: HttpRequest, team_slug: str, channel_id: int) -> HttpR
 @require_POST
 def channel_delete(request: HttpRequest, team_slug: str, channel_id: int) -> HttpResponse:
     team = team_for_member(request.user, team_slug, role=Role.ADMIN)
-    channel = get_object_or_404(selectors.channels_of_team(team=team), pk=channel_id)
+    channel = _channel(team, channel_id)
     services.channel_delete(channel=channel)
     messages.success(request, _("The channel was deleted; its metrics and their data stay."))
     return redirect("metrics:channel-list", team.slug)
@@ -104,7 +104,7 @@ def channel_delete(request: HttpRequest, team_slug: str, channel_id: int) -> Htt
 @require_POST
 def channel_sync_now(request: HttpRequest, team_slug: str, channel_id: int) -> HttpResponse:
     team = team_for_member(request.user, team_slug, role=Role.ADMIN)
-    channel = get_object_or_404(selectors.channels_of_team(team=team), pk=channel_id)
+    channel = _channel(team, channel_id)
     if services.channel_sync_request(channel=channel) is None:
         messages.warning(request, _("A sync of this channel is already running; wait for it to finish."))
     else:
@@ -116,5 +116,5 @@ def channel_sync_now(request: HttpRequest, team_slug: str, channel_id: int) -> H
 @require_GET
 def channel_status(request: HttpRequest, team_slug: str, channel_id: int) -> JsonResponse:
     team = team_for_member(request.user, team_slug, role=Role.VIEWER)
-    channel = get_object_or_404(selectors.channels_of_team(team=team), pk=channel_id)
+    channel = _channel(team, channel_id)
     return JsonResponse(selectors.channel_status_payload(channel=channel))
