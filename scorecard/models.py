@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from metrics.models import Metric
 from strategy.models import StrategyMap, SuccessFactor
+from strategy.perspectives import PERSPECTIVES
 from teams.models import Team
 
 
@@ -53,26 +54,7 @@ class PerspectiveKey(models.TextChoices):
 # English source strings of the four perspectives (DESIGN.md section 1). They are stored in
 # English and translated at display time while unchanged, so a team whose members use
 # different languages sees each one in their own; a renamed perspective is shown as typed.
-PERSPECTIVE_DEFAULTS: dict[str, tuple[str, str]] = {
-    PerspectiveKey.CUSTOMER: (
-        "Customer",
-        "How do we reach customers, and how do we get more satisfied customers?",
-    ),
-    PerspectiveKey.ORGANISATION: ("Organisation", "How do we organise ourselves around social media?"),
-    PerspectiveKey.SOCIAL_MEDIA: ("Social media", "How do we use social media effectively?"),
-    PerspectiveKey.FINANCIAL: ("Financial", "What does social media contribute to the financial result?"),
-}
-# Marked for makemessages; the strings above are looked up with gettext at display time.
-_PERSPECTIVE_MESSAGES = [
-    _("Customer"),
-    _("How do we reach customers, and how do we get more satisfied customers?"),
-    _("Organisation"),
-    _("How do we organise ourselves around social media?"),
-    _("Social media"),
-    _("How do we use social media effectively?"),
-    _("Financial"),
-    _("What does social media contribute to the financial result?"),
-]
+PERSPECTIVE_DEFAULTS: dict[str, tuple[str, str]] = {key: (name, question) for key, name, question in PERSPECTIVES}
 
 
 class Perspective(models.Model):

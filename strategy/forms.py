@@ -9,18 +9,12 @@ from django.utils.translation import gettext_lazy as _
 
 from . import services
 from .models import Objective, StrategyMap, SuccessFactor
+from .perspectives import PERSPECTIVES
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
-# The Social Media Scorecard's four perspectives, each with its guiding question: the prompts a
-# marketer answers with objectives. (The scorecard app has its own copy for its perspectives;
-# strategy sits below scorecard and must not import it.)
-PERSPECTIVE_PROMPTS = [
-    (_("Customer"), _("How do we reach customers, and how do we get more satisfied customers?")),
-    (_("Organisation"), _("How do we organise ourselves around social media?")),
-    (_("Social media"), _("How do we use social media effectively?")),
-    (_("Financial"), _("What does social media contribute to the financial result?")),
-]
+# The four perspectives' guiding questions: the prompts a marketer answers with objectives.
+PERSPECTIVE_PROMPTS = [(_(name), _(question)) for _key, name, question in PERSPECTIVES]
 
 
 class StrategyMapForm(forms.ModelForm):

@@ -326,3 +326,9 @@ def test_a_map_that_a_scorecard_uses_cannot_be_deleted_from_the_page(client_for,
     response = client_for("editor").post(page_url("strategy:map-delete", strategy_map), follow=True)
     assert "Archive it instead" in response.content.decode()
     assert StrategyMap.objects.filter(pk=strategy_map.pk).exists()
+
+
+def test_the_new_map_page_asks_the_guiding_questions_in_dutch(client_for, team):
+    client = client_for("editor")
+    page = client.get(reverse("strategy:map-create", args=[team.slug]), HTTP_ACCEPT_LANGUAGE="nl").content.decode()
+    assert "Hoe bereiken we klanten en hoe krijgen we meer tevreden klanten?" in page
