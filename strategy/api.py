@@ -6,7 +6,7 @@ scope). Writes go through the services, so refusals carry the same messages as t
 
 from typing import Any
 
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Prefetch, QuerySet
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
@@ -107,11 +107,9 @@ class _StrategyApi(GenericAPIView):
         return get_object_or_404(queryset, pk=objective_id)
 
     def objective_out(self, objective: Objective) -> dict[str, Any]:
-        fresh = Objective.objects.prefetch_related("success_factors").get(pk=objective.pk)
-        data = ObjectiveSerializer(fresh).data
-        factors = _factors(objective.strategy_map.team).filter(objective=objective)
-        data["success_factors"] = SuccessFactorSerializer(factors, many=True).data
-        return data
+        """The objective as saved, with its success factors and their KPI counts (two queries)."""
+        factors = Prefetch("success_factors", queryset=SuccessFactor.objects.annotate(kpi_count=Count("kpis")))
+        return ObjectiveSerializer(Objective.objects.prefetch_related(factors).get(pk=objective.pk)).data
 
 
 class StrategyMapListApi(_StrategyApi):
