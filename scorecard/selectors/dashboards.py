@@ -13,9 +13,9 @@ from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from django.db import connection
 from django.db.models import (
     Avg,
-    Case,
     Count,
     IntegerField,
     Max,
@@ -24,9 +24,8 @@ from django.db.models import (
     QuerySet,
     Subquery,
     Sum,
-    Value,
-    When,
 )
+from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
 from metrics.models import Channel, DataPoint, Metric
@@ -145,14 +144,10 @@ def period_values(
     grouped: Any = None
     for kind_periods in by_kind.values():
         bounds = [(period_bounds(period, tz), periods[period]) for period in kind_periods]
-        bucket = Case(
-            *[When(ts__gte=start, ts__lt=end, then=Value(index)) for (start, end), index in bounds],
-            output_field=IntegerField(),
-        )
         low, high = min(b[0][0] for b in bounds), max(b[0][1] for b in bounds)
         query = (
             DataPoint.objects.filter(metric_id__in=metrics, ts__gte=low, ts__lt=high)
-            .annotate(bucket=bucket)
+            .annotate(bucket=_bucket(bounds))
             .filter(bucket__isnull=False)
             .values("metric_id", "metric__key", "bucket")
             .annotate(
@@ -188,6 +183,22 @@ def period_values(
             for key, slot in newest_of.get((metric_id, ts), []):
                 found[key].per_range[slot]["last"] = value
     return found
+
+
+def _bucket(bounds: list[tuple[tuple[datetime, datetime], int]]) -> RawSQL:
+    """CASE WHEN ts >= start AND ts < end THEN index ... END: the index of the period holding a point.
+
+    Written as one SQL expression because the ORM's Case(When(...)) spends milliseconds per request compiling
+    two lookups per period; the bounds still go in as parameters, prepared the way the ts field prepares them.
+    """
+    ts = DataPoint._meta.get_field("ts")
+    column = f"{connection.ops.quote_name(DataPoint._meta.db_table)}.{connection.ops.quote_name(ts.column)}"
+    whens, params = [], []
+    for (start, end), index in bounds:
+        whens.append(f"WHEN {column} >= %s AND {column} < %s THEN {int(index)}")
+        params += [ts.get_db_prep_value(start, connection), ts.get_db_prep_value(end, connection)]
+    # The SQL holds only quoted names and integer indexes; every value is a parameter.
+    return RawSQL(f"CASE {' '.join(whens)} END", params, output_field=IntegerField())  # noqa: S611
 
 
 def _metric_keys(kpi: KPI) -> set[str]:
