@@ -71,8 +71,9 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    # After authentication: records the signed-in user as the actor of every audited change.
-    "auditlog.middleware.AuditlogMiddleware",
+    # After authentication: records the signed-in user as the actor of every audited change (django-auditlog's
+    # middleware, with the client address from teams.remote.client_ip).
+    "teams.remote.AuditlogMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, as django-axes requires: it turns a lockout into its response.
     "axes.middleware.AxesMiddleware",
@@ -206,6 +207,9 @@ LOGOUT_REDIRECT_URL = "login"
 PASSWORD_RESET_TIMEOUT = 7 * 24 * 3600  # invitation links stay valid for a week
 
 # Login throttling (django-axes): lock a username on one address after 5 failures for 15 min.
+# Reverse proxies in front of the app: only the X-Forwarded-For hops they append are believed (teams.remote).
+TRUSTED_PROXIES = env.int("TRUSTED_PROXIES", default=0)
+AXES_CLIENT_IP_CALLABLE = "teams.remote.client_ip"
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_HOURS", default=0.25)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
@@ -278,6 +282,7 @@ REST_FRAMEWORK = {
         "api_key": env.str("SCORECARD_API_KEY_RATE", default="600/minute"),
         "user": env.str("SCORECARD_API_USER_RATE", default="600/minute"),
     },
+    "NUM_PROXIES": TRUSTED_PROXIES,  # throttles of anonymous requests key on the address, read as teams.remote does
     "EXCEPTION_HANDLER": "teams.api_errors.exception_handler",
     # No OPTIONS metadata: it would describe forms before access checks ran (and crashed on generic views
     # without a queryset); the OpenAPI schema at /api/schema/ is the description of the API.

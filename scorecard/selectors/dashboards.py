@@ -192,7 +192,8 @@ def _bucket(bounds: list[tuple[tuple[datetime, datetime], int]]) -> RawSQL:
     two lookups per period; the bounds still go in as parameters, prepared the way the ts field prepares them.
     """
     ts = DataPoint._meta.get_field("ts")
-    column = f"{connection.ops.quote_name(DataPoint._meta.db_table)}.{connection.ops.quote_name(ts.column)}"
+    quote = connection.ops.quote_name
+    column = f"{quote(DataPoint._meta.db_table)}.{quote(ts.column or ts.name)}"
     whens, params = [], []
     for (start, end), index in bounds:
         whens.append(f"WHEN {column} >= %s AND {column} < %s THEN {int(index)}")

@@ -75,6 +75,34 @@ def test_an_editor_saving_the_map_form_is_recorded_with_the_change(client_for, u
     assert change.additional_data["team"] == strategy_map.team_id
 
 
+def save_map_from(client, strategy_map, **headers):
+    edit_url = reverse("strategy:map-edit", args=[strategy_map.team.slug, strategy_map.pk])
+    data = {**client.get(edit_url).context["form"].initial, "mission": "Seen from an address."}
+    data = {k: v for k, v in data.items() if k != "id" and v is not None}
+    assert client.post(edit_url, data, **headers).status_code == 302
+    return entries_for(strategy_map)[-1]
+
+
+def test_a_made_up_forwarded_address_does_not_enter_the_trail(client_for, strategy_map):
+    change = save_map_from(
+        client_for("editor"),
+        strategy_map,
+        REMOTE_ADDR="10.1.2.3",
+        HTTP_X_FORWARDED_FOR="203.0.113.66",
+        HTTP_X_FORWARDED_PORT="4444",
+    )
+    assert (change.remote_addr, change.remote_port) == ("10.1.2.3", None)
+
+
+def test_behind_a_trusted_proxy_the_trail_records_the_client_the_proxy_saw(client_for, strategy_map, settings):
+    settings.TRUSTED_PROXIES = 1
+    # The client claims 203.0.113.66; our proxy (10.0.0.2) appends the address it really came from.
+    change = save_map_from(
+        client_for("editor"), strategy_map, REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR="203.0.113.66, 198.51.100.7"
+    )
+    assert change.remote_addr == "198.51.100.7"
+
+
 def test_a_change_through_the_api_names_the_api_key(api_client, team, api_key_for, strategy_map):
     raw = api_key_for(team, "read", "write")
     url = reverse("strategy:api-objective-list", args=[team.slug, strategy_map.pk])
