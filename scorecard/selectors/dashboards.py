@@ -198,8 +198,8 @@ def _bucket(bounds: list[tuple[tuple[datetime, datetime], int]]) -> RawSQL:
     for (start, end), index in bounds:
         whens.append(f"WHEN {column} >= %s AND {column} < %s THEN {int(index)}")
         params += [ts.get_db_prep_value(start, connection), ts.get_db_prep_value(end, connection)]
-    # The SQL holds only quoted names and integer indexes; every value is a parameter.
-    return RawSQL(f"CASE {' '.join(whens)} END", params, output_field=IntegerField())  # noqa: S611
+    sql = f"CASE {' '.join(whens)} END"
+    return RawSQL(sql, params, output_field=IntegerField())  # noqa: S611 - quoted names, int indexes; values are params
 
 
 def _metric_keys(kpi: KPI) -> set[str]:
