@@ -119,26 +119,20 @@ def strategy_map_copy(
         period_end=period_end,
         status=StrategyMap.Status.DRAFT,
     )
-    old_objectives = list(strategy_map.objectives.prefetch_related("success_factors"))
-    new_objectives = Objective.objects.bulk_create(
-        [Objective(strategy_map=copy, title=o.title, description=o.description, order=o.order) for o in old_objectives]
-    )
-    new_id = {old.pk: new.pk for old, new in zip(old_objectives, new_objectives, strict=True)}
-    SuccessFactor.objects.bulk_create(
-        [
-            SuccessFactor(objective_id=new_id[old.pk], title=f.title, description=f.description, order=f.order)
-            for old in old_objectives
-            for f in old.success_factors.all()
-        ]
-    )
-    ObjectiveLink.objects.bulk_create(
-        [
-            ObjectiveLink(cause_id=new_id[cause_id], effect_id=new_id[effect_id])
-            for cause_id, effect_id in ObjectiveLink.objects.filter(cause__strategy_map=strategy_map).values_list(
-                "cause_id", "effect_id"
+    # One save per object rather than bulk_create: the audit trail hears of each copied objective, factor and link.
+    new_id: dict[int, int] = {}
+    for old in strategy_map.objectives.prefetch_related("success_factors"):
+        objective = Objective.objects.create(
+            strategy_map=copy, title=old.title, description=old.description, order=old.order
+        )
+        new_id[old.pk] = objective.pk
+        for factor in old.success_factors.all():
+            SuccessFactor.objects.create(
+                objective=objective, title=factor.title, description=factor.description, order=factor.order
             )
-        ]
-    )
+    links = ObjectiveLink.objects.filter(cause__strategy_map=strategy_map).values_list("cause_id", "effect_id")
+    for cause_id, effect_id in links:
+        ObjectiveLink.objects.create(cause_id=new_id[cause_id], effect_id=new_id[effect_id])
     return copy
 
 

@@ -146,8 +146,10 @@ def kpi_update(*, kpi: KPI, **changes: Any) -> KPI:
     _clean_kpi(kpi)
     _give_manual_metric(kpi)
     kpi.save()
-    # Actions about this KPI follow it to its new perspective.
-    Action.objects.filter(kpi=kpi).exclude(perspective=kpi.perspective).update(perspective=kpi.perspective)
+    # Actions about this KPI follow it to its new perspective (saved one by one: the audit trail records the move).
+    for action in Action.objects.filter(kpi=kpi).exclude(perspective=kpi.perspective):
+        action.perspective = kpi.perspective
+        action.save(update_fields=["perspective"])
     return kpi
 
 

@@ -35,12 +35,9 @@ def scorecard_create(*, team: Team, strategy_map: StrategyMap, title: str, frequ
     """
     title = _clean_scorecard(team=team, strategy_map=strategy_map, title=title, frequency=frequency)
     scorecard = Scorecard.objects.create(team=team, strategy_map=strategy_map, title=title, frequency=frequency)
-    Perspective.objects.bulk_create(
-        Perspective(scorecard=scorecard, key=key, name=name, question=question, order=order, weight=1.0)
-        for order, (key, (name, question)) in enumerate(
-            (key, PERSPECTIVE_DEFAULTS[key]) for key in PerspectiveKey.values
-        )
-    )
+    for order, key in enumerate(PerspectiveKey.values):  # one save each, so the audit trail records them
+        name, question = PERSPECTIVE_DEFAULTS[key]
+        Perspective.objects.create(scorecard=scorecard, key=key, name=name, question=question, order=order, weight=1.0)
     return scorecard
 
 

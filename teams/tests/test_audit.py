@@ -103,6 +103,57 @@ def test_behind_a_trusted_proxy_the_trail_records_the_client_the_proxy_saw(clien
     assert change.remote_addr == "198.51.100.7"
 
 
+def test_copying_a_map_records_every_copied_objective_success_factor_and_link(strategy_map):
+    cause = strategy_services.objective_create(strategy_map=strategy_map, title="Be known")
+    effect = strategy_services.objective_create(strategy_map=strategy_map, title="Sell more")
+    strategy_services.success_factor_create(objective=cause, title="Post daily")
+    strategy_services.objective_link_create(cause=cause, effect=effect)
+
+    copy = strategy_services.strategy_map_copy(
+        strategy_map=strategy_map,
+        period_start=datetime.date(2028, 1, 1),
+        period_end=datetime.date(2028, 12, 31),
+        title="Strategy 2028",
+    )
+
+    created = {(entry.content_type.model, entry.object_repr) for entry in history_entries(copy)}
+    assert {
+        ("strategymap", "Strategy 2028"),
+        ("objective", "Be known"),
+        ("objective", "Sell more"),
+        ("successfactor", "Post daily"),
+        ("objectivelink", "Be known → Sell more"),
+    } <= created
+
+
+def test_a_new_scorecard_records_its_four_perspectives(team, strategy_map):
+    from scorecard.services import scorecard_create
+
+    scorecard = scorecard_create(team=team, strategy_map=strategy_map, title="Scorecard 2027", frequency="month")
+    perspectives = LogEntry.objects.filter(content_type__model="perspective", action=LogEntry.Action.CREATE)
+    assert sorted(perspectives.values_list("object_pk", flat=True)) == sorted(
+        str(pk) for pk in scorecard.perspectives.values_list("pk", flat=True)
+    )
+
+
+def test_moving_a_kpi_records_the_move_of_its_actions(team, strategy_map):
+    from scorecard import services as scorecard_services
+    from scorecard.models import Action
+
+    scorecard = scorecard_services.scorecard_create(
+        team=team, strategy_map=strategy_map, title="Scorecard 2027", frequency="month"
+    )
+    customer, financial = (scorecard.perspectives.get(key=key) for key in ("customer", "financial"))
+    kpi = scorecard_services.kpi_create(perspective=customer, name="Leads", unit="leads")
+    action = scorecard_services.action_create(perspective=customer, kpi=kpi, title="Run a campaign")
+
+    scorecard_services.kpi_update(kpi=kpi, perspective=financial)
+
+    move = entries_for(Action.objects.get(pk=action.pk))[-1]
+    assert move.action == LogEntry.Action.UPDATE
+    assert move.changes_dict["perspective"] == [str(customer), str(financial)]
+
+
 def test_a_change_through_the_api_names_the_api_key(api_client, team, api_key_for, strategy_map):
     raw = api_key_for(team, "read", "write")
     url = reverse("strategy:api-objective-list", args=[team.slug, strategy_map.pk])
