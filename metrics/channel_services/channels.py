@@ -49,9 +49,9 @@ def channel_metrics_ensure(*, channel: Channel) -> list[Metric]:
                 _("The team already has a metric with the key “%(key)s”; choose another key prefix.") % {"key": key},
                 field="key_prefix",
             )
-    Metric.objects.bulk_create(
-        [
-            Metric(
+    for key, spec in specs.items():  # one save each (a handful), so the audit trail records every new metric
+        if key not in existing:
+            Metric.objects.create(
                 team=channel.team,
                 key=key,
                 name=f"{channel.name}: {spec.name}",
@@ -59,10 +59,6 @@ def channel_metrics_ensure(*, channel: Channel) -> list[Metric]:
                 channel=channel,
                 source=Source.CHANNEL,
             )
-            for key, spec in specs.items()
-            if key not in existing
-        ]
-    )
     return list(Metric.objects.filter(channel=channel))
 
 

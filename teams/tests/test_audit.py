@@ -154,6 +154,17 @@ def test_moving_a_kpi_records_the_move_of_its_actions(team, strategy_map):
     assert move.changes_dict["perspective"] == [str(customer), str(financial)]
 
 
+def test_a_new_channel_records_the_metrics_it_creates(team):
+    from metrics.channel_services import channel_create
+
+    channel = channel_create(team=team, platform="demo", name="Demo", account_ref="instagram-x")
+    metrics = LogEntry.objects.filter(content_type__model="metric", action=LogEntry.Action.CREATE)
+    assert sorted(metrics.values_list("object_pk", flat=True)) == sorted(
+        str(pk) for pk in channel.metrics.values_list("pk", flat=True)
+    )
+    assert metrics.count() > 0
+
+
 def test_a_change_through_the_api_names_the_api_key(api_client, team, api_key_for, strategy_map):
     raw = api_key_for(team, "read", "write")
     url = reverse("strategy:api-objective-list", args=[team.slug, strategy_map.pk])
