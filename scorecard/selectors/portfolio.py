@@ -9,7 +9,7 @@ Choices (documented for managers in the page's footnote):
   if it has one, stays on its own row.
 * The trend covers the last TREND_PERIODS periods of the chosen period's kind, ending with it.
 * Overdue actions: open (planned / in progress) actions of the shown scorecards with a due date before
-  today, whatever period is chosen (overdue is a state of today).
+  today in the team's time zone, whatever period is chosen (overdue is a state of today).
 
 Queries do not grow with the number of teams or KPIs: the visible teams, the teams, the scorecards,
 `scorecards_scores` (four), and two for the overdue actions.
@@ -18,6 +18,7 @@ Queries do not grow with the number of teams or KPIs: the visible teams, the tea
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from django.db.models import Q
 from django.utils import timezone
 
 from teams.access import visible_team_roles
@@ -27,7 +28,7 @@ from ..models import Action, PerspectiveKey, Scorecard
 from ..periods import Period, last_periods
 from ..scoring import GREY, RED, rollup
 from .batch import scorecards_scores
-from .scores import KpiScore, ScorecardScores
+from .scores import KpiScore, ScorecardScores, team_today
 
 TREND_PERIODS = {"week": 12, "month": 12, "quarter": 8, "year": 5}
 RED_KPI_LIMIT = 250
@@ -190,12 +191,14 @@ def portfolio(*, user: object, period: Period, now: datetime | None = None) -> P
             members = [own_rows[pk] for pk in subtree(team.pk)]
             rows.append(_rollup_row(team, depth, members, len(periods)))
 
-    today = timezone.localdate(now)
-    overdue = Action.objects.filter(
-        perspective__scorecard__in=[scorecard.pk for scorecard in chosen.values()],
-        due_date__lt=today,
-        status__in=[Action.Status.PLANNED, Action.Status.IN_PROGRESS],
-    )
+    # Overdue by each team's own date, as on its dashboard: one condition per time zone.
+    by_zone: dict[str, list[int]] = {}
+    for scorecard in chosen.values():
+        by_zone.setdefault(scorecard.team.timezone, []).append(scorecard.pk)
+    late = Q(pk__in=[])
+    for zone, scorecard_ids in by_zone.items():
+        late |= Q(perspective__scorecard__in=scorecard_ids, due_date__lt=team_today(zone, now))
+    overdue = Action.objects.filter(late, status__in=[Action.Status.PLANNED, Action.Status.IN_PROGRESS])
     overdue_total = overdue.count()
     overdue_list = list(
         overdue.select_related("perspective__scorecard__team", "kpi", "owner").order_by("due_date", "pk")[

@@ -124,6 +124,24 @@ def test_overdue_actions_across_teams_are_listed(client_for, org, users):
     assert "overdue" in response.content.decode()
 
 
+def test_an_action_is_overdue_by_its_own_teams_date(org, users):
+    from datetime import UTC, datetime
+
+    from scorecard.selectors.portfolio import portfolio
+
+    org["acme"].timezone = "Asia/Tokyo"
+    org["acme"].save()
+    # 20:00 UTC on 1 March 2027: 2 March in Tokyo (Acme), still 1 March in Amsterdam (Social).
+    now = datetime(2027, 3, 1, 20, 0, tzinfo=UTC)
+    for team in (org["acme"], org["social"]):
+        customer = scorecard_for(team).perspectives.get(key="customer")
+        services.action_create(perspective=customer, title=f"Due 1 March ({team.name})", due_date=date(2027, 3, 1))
+
+    found = portfolio(user=users["parent_viewer"], period=parse_period("2027-03"), now=now)
+    assert [action.title for action in found.overdue] == ["Due 1 March (Acme)"]
+    assert found.overdue_total == 1
+
+
 @pytest.mark.parametrize(
     ("period", "previous", "next_"), [("2027-01", "2026-12", "2027-02"), ("2026-12", "2026-11", "2027-01")]
 )
