@@ -2,10 +2,13 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 
 from django import forms
+from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from teams.errors import ApplicationError
+
+from ..periods import Period, parse_period
 
 T = TypeVar("T")
 
@@ -26,3 +29,15 @@ def form_page(request: HttpRequest, *, form: forms.BaseForm, heading: str, back:
 
 def confirm_page(request: HttpRequest, *, question: str, back: str, **extra: Any) -> HttpResponse:
     return render(request, "scorecard/confirm_delete.html", {"question": question, "back": back, **extra})
+
+
+def period_from_request(request: HttpRequest, default: Period) -> Period:
+    """The ?period= of the request; a bad one keeps the default and says why."""
+    raw = request.GET.get("period", "").strip()
+    if not raw:
+        return default
+    try:
+        return parse_period(raw)
+    except ValueError as error:
+        messages.error(request, str(error))
+        return default

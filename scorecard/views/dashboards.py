@@ -5,7 +5,6 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
@@ -18,10 +17,11 @@ from teams.models import Role
 
 from .. import figures
 from ..models import Scorecard
-from ..periods import Period, last_periods, parse_period, period_containing
+from ..periods import Period, last_periods, period_containing
 from ..selectors import actions_of_team, current_period, scorecards_of_team
 from ..selectors.dashboards import KpiRow, is_overdue, perspective_actions, scorecard_dashboard
 from ..selectors.series import SeriesPoint
+from .common import period_from_request
 
 PICKER_LENGTH = 24
 PICKER_KINDS = ("month", "quarter", "year")
@@ -63,12 +63,7 @@ def period_picker(period: Period, current: Period) -> PeriodPicker:
 def viewed_period(request: HttpRequest, scorecard: Scorecard) -> tuple[Period, Period]:
     """The period asked for in ?period= (a message and the current period when it is not one), and the current one."""
     current = current_period(scorecard)
-    if request.GET.get("period"):
-        try:
-            return parse_period(request.GET["period"]), current
-        except ValueError as error:
-            messages.error(request, str(error))
-    return current, current
+    return period_from_request(request, current), current
 
 
 def _higher_is_better(series: list[SeriesPoint]) -> bool:

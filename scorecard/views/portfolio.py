@@ -2,7 +2,6 @@
 
 from typing import Any
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -14,23 +13,12 @@ from scorecard_site.charts import figure_payload
 
 from ..figures import score_trend, team_perspective_heatmap
 from ..models import PerspectiveKey
-from ..periods import Period, last_periods, parse_period, period_containing
+from ..periods import Period, last_periods, period_containing
 from ..selectors.portfolio import PERSPECTIVE_KEYS, Portfolio, PortfolioRow, portfolio
+from .common import period_from_request
 
 PICKER_BEFORE = 24  # months offered in the period select before the chosen one
 PICKER_AFTER = 6
-
-
-def period_from_request(request: HttpRequest, default: Period) -> Period:
-    """The ?period= of the request; a bad one keeps the default and says why."""
-    raw = request.GET.get("period", "").strip()
-    if not raw:
-        return default
-    try:
-        return parse_period(raw)
-    except ValueError as error:
-        messages.error(request, str(error))
-        return default
 
 
 def picker_periods(period: Period) -> list[Period]:
