@@ -7,7 +7,7 @@ two queries (the points grouped by metric and period, whatever the KPIs' frequen
 """
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
@@ -261,6 +261,14 @@ def perspective_actions(*, perspective: Perspective) -> QuerySet[Action]:
 
 def is_overdue(action: Action, today: date) -> bool:
     return action.due_date is not None and action.due_date < today and action.status in OPEN_ACTIONS
+
+
+def with_overdue(actions: Iterable[Action], today: date) -> list[Action]:
+    """The actions as a list, each marked `overdue` for the templates."""
+    marked = list(actions)
+    for action in marked:
+        action.overdue = is_overdue(action, today)  # type: ignore[attr-defined]
+    return marked
 
 
 # --- The KPI page ---------------------------------------------------------------------------------------------

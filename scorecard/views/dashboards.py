@@ -19,7 +19,7 @@ from .. import figures
 from ..models import Scorecard
 from ..periods import Period, last_periods, period_containing
 from ..selectors import actions_of_team, current_period, scorecards_of_team
-from ..selectors.dashboards import KpiRow, is_overdue, perspective_actions, scorecard_dashboard
+from ..selectors.dashboards import KpiRow, perspective_actions, scorecard_dashboard, with_overdue
 from ..selectors.series import SeriesPoint
 from .common import period_from_request
 
@@ -156,9 +156,7 @@ def scorecard_detail(request: HttpRequest, team_slug: str, scorecard_id: int) ->
         }
         for board in dashboard.perspectives
     ]
-    actions = list(actions_of_team(team).filter(perspective__scorecard=scorecard))
-    for action in actions:
-        action.overdue = is_overdue(action, dashboard.today)  # type: ignore[attr-defined]
+    actions = with_overdue(actions_of_team(team).filter(perspective__scorecard=scorecard), dashboard.today)
     context = {
         "team": team,
         "scorecard": scorecard,
@@ -186,9 +184,7 @@ def perspective_dashboard(
     if not dashboard.perspectives:
         raise Http404(_("This scorecard has no such perspective."))
     board = dashboard.perspectives[0]
-    actions = list(perspective_actions(perspective=board.perspective))
-    for action in actions:
-        action.overdue = is_overdue(action, dashboard.today)  # type: ignore[attr-defined]
+    actions = with_overdue(perspective_actions(perspective=board.perspective), dashboard.today)
     context = {
         "team": team,
         "scorecard": scorecard,

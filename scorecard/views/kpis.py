@@ -18,7 +18,7 @@ from .. import services
 from ..forms import KpiForm, ValueEntryForm
 from ..models import KPI
 from ..selectors import kpis_of_team, perspectives_of_team, team_today
-from ..selectors.dashboards import KpiRow, is_overdue, kpi_now, kpi_sources, series_of_kpis
+from ..selectors.dashboards import KpiRow, kpi_now, kpi_sources, series_of_kpis, with_overdue
 from .common import call_service, confirm_page, form_page
 from .dashboards import kpi_chart
 
@@ -65,10 +65,7 @@ def _kpi_context(request: HttpRequest, kpi: KPI, value_form: ValueEntryForm) -> 
         kpis=[kpi], ends={kpi.pk: item.period}, team_timezone=team.timezone, team_id=team.pk, now=now
     )[kpi.pk]
     row = KpiRow(item, series)
-    actions = list(kpi.actions.select_related("owner", "perspective"))
-    today = team_today(team.timezone, now)
-    for action in actions:
-        action.overdue = is_overdue(action, today)  # type: ignore[attr-defined]
+    actions = with_overdue(kpi.actions.select_related("owner", "perspective"), team_today(team.timezone, now))
     return {
         "team": team,
         "kpi": kpi,
