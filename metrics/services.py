@@ -50,9 +50,13 @@ def _last_wins(points: list[PointIn]) -> dict[tuple[int, datetime], float]:
 
 # A batch that names the same (metric, ts) twice keeps its last value; ON CONFLICT may not touch
 # a row twice in one statement, so such batches go through DISTINCT ON over the input order.
-# Most batches have no duplicates and skip that sort (a set of keys is cheaper in Python).
+# Most batches have no duplicates and skip that (a set of keys is cheaper in Python).
+# Both inputs come sorted by (metric, ts): concurrent batches then lock the rows they share in the
+# same order and wait for each other, where batches in their own orders deadlocked (PostgreSQL
+# aborts one of them).
 _INPUT_UNIQUE = """
     SELECT m, t, v FROM unnest(%b::bigint[], %b::timestamptz[], %b::double precision[]) AS u(m, t, v)
+    ORDER BY m, t
 """
 _INPUT_LAST_WINS = """
     SELECT DISTINCT ON (m, t) m, t, v

@@ -157,6 +157,34 @@ def test_a_large_file_is_written_in_batches_with_progress(team, followers, reach
     ]
 
 
+def test_an_import_writes_in_the_order_every_upsert_locks_in_and_a_later_row_still_wins(
+    team, followers, reach, monkeypatch
+):
+    from metrics.services import PointIn, datapoints_upsert
+
+    jan = [datetime(2026, 1, day, tzinfo=AMSTERDAM) for day in (1, 2, 3)]
+    # File order: reach before followers, days backwards, and 2 January of followers twice (7, then 8).
+    points = [PointIn(reach.pk, ts, 1.0) for ts in reversed(jan)] + [
+        PointIn(followers.pk, jan[1], 7.0),
+        PointIn(followers.pk, jan[2], 3.0),
+        PointIn(followers.pk, jan[0], 1.0),
+        PointIn(followers.pk, jan[1], 8.0),
+    ]
+    batches = []
+
+    def recording_upsert(*, points, source):
+        batches.append([(point.metric_id, point.ts) for point in points])
+        return datapoints_upsert(points=points, source=source)
+
+    monkeypatch.setattr(import_services, "WRITE_BATCH", 2)
+    monkeypatch.setattr(import_services, "datapoints_upsert", recording_upsert)
+    import_services.csv_write(points=points)
+
+    written = [key for batch in batches for key in batch]
+    assert written == sorted(written)  # across batches too: the transaction locks in (metric, ts) order
+    assert DataPoint.objects.get(metric=followers, ts=jan[1]).value == 8.0
+
+
 def test_the_status_url_reports_progress_as_json(client_for, team, followers):
     job = import_services.import_job_create(team=team, created_by=None, filename="a.csv", data=DUTCH_EXCEL.encode())
     import_services._set_progress(job.pk, "validating", 1, 2)
