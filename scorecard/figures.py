@@ -128,18 +128,22 @@ def kpi_period_chart(
     actuals: list[float | None],
     goals: list[float | None],
     red_flags: list[float | None],
-    higher_is_better: bool,
     unit: str,
+    higher_is_better: bool | None = None,
     forecast: tuple[str, float] | None = None,
     title: str = "",
 ) -> go.Figure:
     """A KPI's actual per period against its goal and red flag, over red/amber/green bands.
 
     Goals that change from period to period (pacing) draw a sloped goal line. `forecast` is
-    (label of the period end, projected value), drawn dashed from the last actual.
+    (label of the period end, projected value), drawn dashed from the last actual. Without
+    `higher_is_better`, the newest period with both a goal and a red flag says which way is up.
     """
     if not len(labels) == len(actuals) == len(goals) == len(red_flags):
         raise ValueError("labels, actuals, goals and red_flags must have the same length")
+    if higher_is_better is None:
+        known = [(g, f) for g, f in zip(goals, red_flags, strict=True) if g is not None and f is not None]
+        higher_is_better = not known or known[-1][0] >= known[-1][1]
     forecast_values = [forecast[1]] if forecast else []
     y_range = _value_range([*actuals, *goals, *red_flags, *forecast_values])
     hover = f"%{{y:,.2~f}} {unit}".strip()

@@ -76,6 +76,17 @@ def test_lower_is_better_bands_are_mirrored():
     assert stacked[2][0] == "red"
 
 
+def test_without_a_direction_the_newest_target_says_which_way_is_up():
+    # The KPI was higher-is-better (goal 100 over red flag 70) and is now lower-is-better (4 under 8).
+    goals, red_flags = [100.0, 100.0, 4.0, None], [70.0, 70.0, 8.0, None]
+    fig = kpi_period_chart(labels=LABELS, actuals=[80.0, 95.0, 5.0, None], goals=goals, red_flags=red_flags, unit="")
+    assert [t.meta for t in fig.data if t.fill == "tonexty"] == ["green", "amber", "red"]
+
+    without_targets = kpi_period_chart(labels=LABELS, actuals=[1.0, 2.0, 3.0, 4.0], goals=[None] * 4,
+                                       red_flags=[None] * 4, unit="")  # fmt: skip
+    assert [t.name for t in without_targets.data] == ["Actual"]
+
+
 def test_pacing_draws_a_sloped_goal_line():
     fig = leads_chart(goals=[2500.0, 5000.0, 7500.0, 10000.0], red_flags=[2000.0, 4000.0, 6000.0, 8000.0])
 

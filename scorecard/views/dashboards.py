@@ -20,7 +20,6 @@ from ..models import Scorecard
 from ..periods import Period, last_periods, period_containing
 from ..selectors import actions_of_team, current_period, scorecards_of_team
 from ..selectors.dashboards import KpiRow, perspective_actions, scorecard_dashboard, with_overdue
-from ..selectors.series import SeriesPoint
 from .common import period_from_request
 
 PICKER_LENGTH = 24
@@ -66,13 +65,6 @@ def viewed_period(request: HttpRequest, scorecard: Scorecard) -> tuple[Period, P
     return period_from_request(request, current), current
 
 
-def _higher_is_better(series: list[SeriesPoint]) -> bool:
-    for point in series:
-        if point.bar.goal is not None and point.bar.red_flag is not None:
-            return point.bar.goal >= point.bar.red_flag
-    return True
-
-
 def kpi_chart(
     row: KpiRow, *, title: str = "", with_forecast: bool = False, height: int | None = None
 ) -> dict[str, Any]:
@@ -87,7 +79,6 @@ def kpi_chart(
         actuals=[point.actual for point in series],
         goals=[point.bar.goal for point in series],
         red_flags=[point.bar.red_flag for point in series],
-        higher_is_better=_higher_is_better(series),
         unit=row.kpi.unit,
         forecast=forecast,
         title=title,

@@ -118,15 +118,11 @@ def _kpi_charts(scorecard: Scorecard, period: Period) -> dict[int, dict[str, Any
     for p_index, perspective in enumerate(history[-1].perspectives):
         for k_index, item in enumerate(perspective.kpis):
             points = [scores.perspectives[p_index].kpis[k_index] for scores in history]
-            goals = [point.goal for point in points]
-            flags = [point.red_flag for point in points]
-            known = [(g, f) for g, f in zip(goals, flags, strict=True) if g is not None and f is not None]
             fig = kpi_period_chart(
                 labels=labels,
                 actuals=[point.actual for point in points],
-                goals=goals,
-                red_flags=flags,
-                higher_is_better=not known or known[-1][0] >= known[-1][1],
+                goals=[point.goal for point in points],
+                red_flags=[point.red_flag for point in points],
                 unit=item.kpi.unit,
             )
             # Fixed size for paper; the legend goes below the (slanted) period labels instead of over them.
