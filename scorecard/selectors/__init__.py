@@ -9,7 +9,7 @@ from .queries import (
     targets_of_team,
 )
 from .scores import KpiScore, PerspectiveScore, ScorecardScores, current_period, scorecard_scores, team_today
-from .series import SeriesPoint, kpi_series
+from .series import SeriesPoint
 
 __all__ = [
     "KpiScore",
@@ -18,7 +18,6 @@ __all__ = [
     "SeriesPoint",
     "actions_of_team",
     "current_period",
-    "kpi_series",
     "kpis_of_team",
     "overdue_actions",
     "perspectives_of_team",
