@@ -366,6 +366,12 @@ SCORECARD_CONNECTORS: dict[str, dict] = {
     "ga4": {"base_url": "https://analyticsdata.googleapis.com/v1beta"},
     "http_json": {},
 }
+# Outgoing connector requests (metrics/connectors/safety.py): private and local networks are
+# refused unless listed here (host names, ".domain" for a domain and its subdomains, or address
+# ranges such as 10.20.0.0/16); one deadline for all requests of a sync; a cap on each answer.
+SCORECARD_CONNECTOR_ALLOWED_HOSTS = env.list("SCORECARD_CONNECTOR_ALLOWED_HOSTS", default=[])
+SCORECARD_SYNC_DEADLINE_SECONDS = env.float("SCORECARD_SYNC_DEADLINE_SECONDS", default=60.0)
+SCORECARD_CONNECTOR_MAX_BYTES = env.int("SCORECARD_CONNECTOR_MAX_BYTES", default=5 * 1024 * 1024)
 # How long a claimed sync may run before another worker may take the channel over.
 SCORECARD_SYNC_LEASE_SECONDS = env.int("SCORECARD_SYNC_LEASE_SECONDS", default=600)
 # Celery retries of one sync after a transient failure (timeouts, 5xx, 429), with backoff.

@@ -2,16 +2,12 @@
 
 from __future__ import annotations
 
-import functools
 import logging
-import ssl
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-import certifi
-import httpx
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -24,7 +20,9 @@ from ..connectors.base import (
     TransientSourceError,
     connector_config,
     get_connector,
+    refused_source_error,
 )
+from ..connectors.safety import RefusedRequest, safe_client
 from ..crypto import CredentialsUnreadableError, credentials_decrypt
 from ..models import Channel, Metric, Source, SyncRun
 from ..services import PointIn, datapoints_upsert
@@ -63,17 +61,10 @@ def _window(channel: Channel, connector: Connector, now: datetime) -> SyncWindow
     return SyncWindow(start=today - timedelta(days=days_back), end=today, now=local_now)
 
 
-@functools.cache
-def _ssl_context() -> ssl.SSLContext:
-    """Built once per process: loading the CA bundle costs ~50 ms of CPU, more than a whole sync."""
-    return ssl.create_default_context(cafile=certifi.where())
-
-
 def _fetch(channel: Channel, connector: Connector, credentials: dict[str, str], now: datetime) -> FetchResult:
+    """The connector's fetch through the safe client: one deadline for all its requests together."""
     config = connector_config(channel.platform)
-    with httpx.Client(
-        timeout=config["timeout"], verify=_ssl_context(), headers={"User-Agent": "Scorecard connector"}
-    ) as client:
+    with safe_client(secrets=credentials.values(), timeout=config["timeout"]) as client:
         ctx = FetchContext(
             account_ref=channel.account_ref,
             credentials=credentials,
@@ -82,7 +73,10 @@ def _fetch(channel: Channel, connector: Connector, credentials: dict[str, str], 
             client=client,
             config=config,
         )
-        return connector.fetch(ctx)
+        try:
+            return connector.fetch(ctx)
+        except RefusedRequest as error:  # a connector that called the client without `send`
+            raise refused_source_error(error) from error
 
 
 def _store(channel: Channel, result: FetchResult) -> tuple[int, dict[str, str]]:

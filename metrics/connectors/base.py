@@ -21,6 +21,8 @@ from django.conf import settings
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from .safety import RefusedRequest
+
 StrOrPromise = str | Promise
 
 DEFAULT_TIMEOUT = 10.0
@@ -106,7 +108,7 @@ class FetchResult:
     def add(self, metric_key: str, day: date, value: Any) -> None:
         try:
             number = float(value)
-        except (TypeError, ValueError):
+        except (TypeError, ValueError, OverflowError):
             self.metric_errors[metric_key] = str(_("The platform sent a value that is not a number."))
             return
         self.samples.append(Sample(metric_key, day, number))
@@ -172,6 +174,12 @@ def json_body(response: httpx.Response) -> Any:
         return None
 
 
+def refused_source_error(error: RefusedRequest) -> SourceError:
+    """The source error for a request the safe client refused (see safety.py)."""
+    kind = TransientSourceError if error.transient else PermanentSourceError
+    return kind(error.message, hint=error.hint)
+
+
 def send(
     ctx_or_client: FetchContext | httpx.Client,
     method: str,
@@ -180,7 +188,8 @@ def send(
     platform_label: str,
     **kwargs: Any,
 ) -> httpx.Response:
-    """Send one request; turn timeouts, connection errors, 5xx and 429 into TransientSourceError.
+    """Send one request; turn timeouts, connection errors, 5xx and 429 into TransientSourceError
+    and the refusals of the safe client (private address, size, deadline) into source errors.
 
     Other statuses come back to the connector, which knows what its platform's errors mean.
     Messages never include the URL (it may carry a key or token in its query).
@@ -188,11 +197,18 @@ def send(
     client = ctx_or_client.client if isinstance(ctx_or_client, FetchContext) else ctx_or_client
     try:
         response = client.request(method, url, **kwargs)
+    except RefusedRequest as error:
+        raise refused_source_error(error) from error
+    except httpx.InvalidURL as error:
+        raise PermanentSourceError(
+            str(_("The address of %(platform)s is not a valid URL.")) % {"platform": platform_label},
+            hint=str(_("Check the account or address, then save the channel.")),
+        ) from error
     except httpx.TimeoutException as error:
         raise TransientSourceError(
             str(_("%(platform)s did not answer in time.")) % {"platform": platform_label}
         ) from error
-    except httpx.TransportError as error:
+    except httpx.RequestError as error:
         raise TransientSourceError(
             str(_("Could not connect to %(platform)s.")) % {"platform": platform_label}
         ) from error

@@ -71,14 +71,13 @@ def run_connector(
     """Call one connector directly against a fake server, as the sync service would."""
     import datetime as dt
 
-    import httpx
-
     from metrics.connectors.base import SyncWindow, connector_config, get_connector
+    from metrics.connectors.safety import safe_client
 
     now = dt.datetime(2026, 1, 10, 15, 0, tzinfo=dt.UTC) if today is None else today
     window = SyncWindow(start=now.date() - dt.timedelta(days=days - 1), end=now.date(), now=now)
     merged = {**connector_config(platform), **config}
-    with httpx.Client(timeout=merged.get("timeout", 2.0)) as client:
+    with safe_client(secrets=(credentials or {}).values(), timeout=merged.get("timeout", 2.0)) as client:
         ctx = FetchContext(
             account_ref=account_ref,
             credentials=credentials or {},

@@ -1,4 +1,4 @@
-"""Fixtures of the metrics tests: metrics on the Social team, and both upsert paths."""
+"""Fixtures of the metrics tests: metrics on the Social team, both upsert paths, fake platforms."""
 
 import pytest
 
@@ -34,3 +34,11 @@ def upsert_path(request, monkeypatch):
     if request.param == "portable":
         monkeypatch.setattr(services, "_upsert_postgres", services._upsert_portable)
     return request.param
+
+
+@pytest.fixture
+def httpserver(httpserver, settings):
+    """pytest-httpserver's fake platform on this machine, which connectors may reach only because
+    the operator setting allows its host (tests of the refusal itself clear the setting)."""
+    settings.SCORECARD_CONNECTOR_ALLOWED_HOSTS = [httpserver.host]
+    return httpserver

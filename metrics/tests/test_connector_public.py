@@ -60,7 +60,8 @@ def test_mastodon_rate_limit_is_transient_and_says_when_to_retry(httpserver):
     assert 100 < error.value.retry_after <= 120
 
 
-def test_a_refused_connection_is_transient():
+def test_a_refused_connection_to_an_allowed_host_is_transient(settings):
+    settings.SCORECARD_CONNECTOR_ALLOWED_HOSTS = ["127.0.0.1"]
     with pytest.raises(TransientSourceError, match="connect"):
         run_connector("mastodon", account_ref="alice@127.0.0.1:9", config={"scheme": "http"})
 
