@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import csv
 import io
-import math
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -21,6 +20,7 @@ from teams.errors import ApplicationError
 
 from .services import PointIn
 from .validation import TimestampParser
+from .values import value_problem
 
 COLUMNS = ("metric", "ts", "value")
 MAX_REPORTED_ERRORS = 100
@@ -108,8 +108,9 @@ def parse_number(text: str, *, decimal_comma: bool) -> float:
         value = float(text)
     except ValueError:
         raise ValueError(_("“%(v)s” is not a number.") % {"v": text[:40]}) from None
-    if not math.isfinite(value):
-        raise ValueError(_("“%(v)s” is not a finite number.") % {"v": text[:40]})
+    problem = value_problem(value)
+    if problem:
+        raise ValueError(problem)
     return value
 
 

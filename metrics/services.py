@@ -4,7 +4,6 @@ Every write path (REST, CSV import, manual entry, connectors) stores data points
 `datapoints_upsert`, so replaying the same input changes nothing.
 """
 
-import math
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -20,6 +19,7 @@ from teams.errors import ApplicationError
 from teams.models import Team
 
 from .models import DataPoint, Metric, Source
+from .values import value_problem
 
 SQLITE_CHUNK = 500
 
@@ -211,7 +211,10 @@ def datapoint_enter(*, metric: Metric, day: date, value: float) -> UpsertResult:
     """Manual entry: add or correct the value of a metric for a date."""
     if day > timezone.now().astimezone(ZoneInfo(metric.team.timezone)).date():
         raise ApplicationError(_("The date is in the future; enter values for days that have passed."), field="day")
-    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+    if isinstance(value, bool) or not isinstance(value, int | float):
         raise ApplicationError(_("Enter a finite number."), field="value")
+    problem = value_problem(float(value))
+    if problem:
+        raise ApplicationError(problem, field="value")
     ts = local_midnight(team=metric.team, day=day)
     return datapoints_upsert(points=[PointIn(metric.pk, ts, float(value))], source=Source.MANUAL)

@@ -17,6 +17,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from .services import PointIn
+from .values import MAX_ABS_VALUE, value_problem
 
 # Points may be stamped up to this far ahead of now (clock skew, time zones ahead of UTC).
 MAX_FUTURE = timedelta(days=1)
@@ -95,9 +96,7 @@ def _number(value: Any) -> float | str:
             number = float(value)
         except OverflowError:
             number = math.inf
-        if not math.isfinite(number):
-            return _("NaN and infinite values are not allowed; send a finite number.")
-        return number
+        return value_problem(number) or number
     if isinstance(value, NonFinite):
         return _("%(token)s is not allowed; send a finite number.") % {"token": value.token}
     if kind is bool:
@@ -123,7 +122,7 @@ def validate_typed_points(
     for point in points:
         metric_id = metric_ids.get(point.metric)
         value = point.value
-        if metric_id is None or value - value != 0.0:  # unknown metric, NaN or infinite
+        if metric_id is None or not -MAX_ABS_VALUE <= value <= MAX_ABS_VALUE:  # unknown metric, NaN, inf, too big
             return None
         ts = known_ts.get(point.ts)
         if ts is None:

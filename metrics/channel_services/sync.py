@@ -26,6 +26,7 @@ from ..connectors.safety import RefusedRequest, safe_client
 from ..crypto import CredentialsUnreadableError, credentials_decrypt
 from ..models import Channel, Metric, Source, SyncRun
 from ..services import PointIn, datapoints_upsert
+from ..values import value_problem
 from .channels import metric_key
 from .scheduling import RETRY_MAX_SECONDS, lease, retry_delay, schedule_backoff
 
@@ -79,13 +80,33 @@ def _fetch(channel: Channel, connector: Connector, credentials: dict[str, str], 
             raise refused_source_error(error) from error
 
 
+def _refused_values(result: FetchResult) -> dict[str, str]:
+    """Metrics with a value no write path may store (NaN, infinite, out of range): none of their
+    samples are kept, like a metric the platform refused; the other metrics are stored."""
+    refused: dict[str, str] = {}
+    for sample in result.samples:
+        try:
+            problem = value_problem(float(sample.value))
+        except (TypeError, ValueError, OverflowError):
+            problem = _("The value is not a number.")
+        if problem and sample.metric_key not in refused:
+            refused[sample.metric_key] = _("The platform sent a value that cannot be stored: %(problem)s") % {
+                "problem": problem
+            }
+    return refused
+
+
 def _store(channel: Channel, result: FetchResult) -> tuple[int, dict[str, str]]:
     tz = ZoneInfo(channel.team.timezone)
     metric_ids = dict(Metric.objects.filter(channel=channel).values_list("key", "pk"))
     errors = {metric_key(channel, key): message for key, message in result.metric_errors.items()}
+    refused = _refused_values(result)
     points = []
     for sample in result.samples:
         key = metric_key(channel, sample.metric_key)
+        if sample.metric_key in refused:
+            errors[key] = refused[sample.metric_key]
+            continue
         if key not in metric_ids:
             errors[key] = _("This metric was deleted; save the channel to create it again.")
             continue

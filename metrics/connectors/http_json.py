@@ -22,6 +22,7 @@ from .base import (
     register,
     send,
 )
+from .safety import check_url
 
 _STEP = re.compile(r"([^.\[\]]+)|\[(\d+)\]")
 
@@ -54,6 +55,7 @@ class HttpJsonConnector(Connector):
     def validate(self, *, account_ref: str, options: Mapping[str, Any]) -> None:
         if not re.match(r"^https?://\S+$", account_ref.strip()):
             raise ValueError(str(_("Enter the endpoint's URL, starting with https://.")))
+        check_url(account_ref, with_credential=bool(options.get("header")))
         if not options.get("metrics"):
             raise ValueError(str(_("Add at least one metric: key | name | unit | JSON path.")))
 

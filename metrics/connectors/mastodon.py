@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any, ClassVar
 
 from django.utils.translation import gettext_lazy as _
 
 from .base import Connector, FetchContext, FetchResult, MetricSpec, PermanentSourceError, json_body, register, send
+from .safety import check_url
 
+# A host name or address with an optional port: nothing that could change the URL's path or host.
+INSTANCE = re.compile(r"(?:[\w.-]+|\[[0-9a-fA-F:.%]+\])(?::\d{1,5})?")
 FIELDS = {"followers": "followers_count", "following": "following_count", "posts": "statuses_count"}
 
 
@@ -30,8 +34,9 @@ class MastodonConnector(Connector):
 
     def validate(self, *, account_ref: str, options: Any) -> None:
         user, instance = split_account(account_ref)
-        if not user or not instance:
+        if not user or not INSTANCE.fullmatch(instance):
             raise ValueError(str(_("Enter the account as user@instance, e.g. alice@mastodon.social.")))
+        check_url(f"https://{instance}/")
 
     def fetch(self, ctx: FetchContext) -> FetchResult:
         user, instance = split_account(ctx.account_ref)

@@ -204,8 +204,9 @@ def checked_addresses(host: str, port: int) -> list[IPAddress]:
     return addresses
 
 
-def check_url(url: str) -> None:
-    """Refuse, before saving, a URL that points to a private or local network (ValueError).
+def check_url(url: str, *, with_credential: bool = False) -> None:
+    """Refuse, before saving, a URL that points to a private or local network, or an http:// URL
+    that would carry a credential (ValueError with the message for the form).
 
     For the channel form: a clear message early. The real guard is the connect-time check,
     because what a name resolves to may change after the form was saved. A name that does not
@@ -229,7 +230,9 @@ def check_url(url: str) -> None:
     except BlockedAddressError as error:
         raise ValueError(error.message) from None
     except httpcore.ConnectError:
-        return
+        pass
+    if with_credential and url.strip().lower().startswith("http:") and not _allowed_destination(host, port):
+        raise ValueError(InsecureCredentialError().message)
 
 
 def _allowed_destination(host: str, port: int) -> bool:

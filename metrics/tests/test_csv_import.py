@@ -97,7 +97,7 @@ def test_a_file_with_bad_rows_writes_nothing_and_lists_each_row(
     assert "No metric with the key “likes”" in messages[0]
     assert "“abc” is not a number" in messages[1]
     assert "The timestamp is empty" in messages[2]
-    assert "not a finite number" in messages[3]
+    assert "infinite values are not allowed" in messages[3]
     assert "Use a point as decimal separator" in messages[4]
     assert "more than one day in the future" in messages[5]
     assert not DataPoint.objects.exists()

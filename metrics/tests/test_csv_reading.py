@@ -27,9 +27,10 @@ def test_numbers_are_read_with_decimal_points_or_commas(text, decimal_comma, exp
     [
         ("", True, "empty"),
         ("abc", True, "not a number"),
-        ("nan", False, "not a finite number"),
-        ("-inf", False, "not a finite number"),
-        ("1e999", False, "not a finite number"),
+        ("nan", False, "infinite values are not allowed"),
+        ("-inf", False, "infinite values are not allowed"),
+        ("1e999", False, "infinite values are not allowed"),
+        ("2e15", False, "out of range"),
         ("1,5", False, "Use a point as decimal separator"),
     ],
 )
