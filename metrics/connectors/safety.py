@@ -231,19 +231,26 @@ def check_url(url: str, *, with_credential: bool = False) -> None:
         raise ValueError(error.message) from None
     except httpcore.ConnectError:
         pass
-    if with_credential and url.strip().lower().startswith("http:") and not _allowed_destination(host, port):
-        raise ValueError(InsecureCredentialError().message)
+    if with_credential and url.strip().lower().startswith("http:"):
+        try:
+            refuse_plain_http_credential(host, port)
+        except RefusedRequest as error:
+            raise ValueError(error.message) from None
 
 
-def _allowed_destination(host: str, port: int) -> bool:
-    """An operator-allowed host: allowed by name, or every address of it in an allowed range."""
+def refuse_plain_http_credential(host: str, port: int) -> None:
+    """For a credential over plain http: InsecureCredentialError unless the operator allowed the
+    host (by name, or all its addresses in an allowed range); BlockedAddressError first when the
+    address is not allowed at all."""
     allowed = AllowedHosts.from_settings()
     if allowed.allows_name(host):
-        return True
+        return
     try:
-        return allowed.allows_everything_of(_resolve(host, port))
-    except OSError:
-        return False
+        addresses = checked_addresses(host, port)
+    except httpcore.ConnectError:
+        raise InsecureCredentialError() from None
+    if not allowed.allows_everything_of(addresses):
+        raise InsecureCredentialError()
 
 
 # --- Time: one deadline for a client's requests together -------------------------------------------
@@ -427,12 +434,8 @@ class _SafeTransport(httpx.HTTPTransport):
     def handle_request(self, request: httpx.Request) -> httpx.Response:
         self._deadline.cap(None)
         url = request.url
-        if (
-            url.scheme == "http"
-            and _carries_credential(request, self._secrets)
-            and not _allowed_destination(url.host, url.port or 80)
-        ):
-            raise InsecureCredentialError()
+        if url.scheme == "http" and _carries_credential(request, self._secrets):
+            refuse_plain_http_credential(url.host, url.port or 80)
         return _capped(super().handle_request(request), self._max_bytes)
 
 
