@@ -167,6 +167,16 @@ def test_nan_and_infinities_are_refused_even_as_bare_json_tokens(api_client, tea
     assert not DataPoint.objects.exists()
 
 
+@pytest.mark.parametrize("value", [1e16, -2e15, 1e300])
+def test_values_beyond_ten_to_the_fifteenth_are_refused_like_on_every_write_path(
+    api_client, team, followers, ingest_key, value
+):
+    errors = errors_of(post(api_client, team, {"points": [point(value=1), point(value=value)]}, key=ingest_key))
+    assert [(e["index"], e["field"]) for e in errors] == [(1, "value")]
+    assert "out of range" in errors[0]["message"]
+    assert not DataPoint.objects.exists()
+
+
 def test_missing_and_extra_fields_are_named(api_client, team, followers, ingest_key):
     body = {"points": [{"metric": "followers", "ts": "2026-01-05"}, {**point(), "unit": "people"}]}
     errors = errors_of(post(api_client, team, body, key=ingest_key))

@@ -167,6 +167,7 @@ def test_an_editor_adds_then_corrects_a_value_for_a_date(client_for, team, follo
     ("data", "field"),
     [
         ({"day": "2026-02-03", "value": "nan"}, "value"),
+        ({"day": "2026-02-03", "value": "1e16"}, "value"),
         ({"day": "3 feb", "value": "1"}, "day"),
         ({"day": "", "value": "1"}, "day"),
     ],
