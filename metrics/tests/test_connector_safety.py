@@ -517,3 +517,79 @@ def test_a_connector_that_builds_samples_itself_cannot_store_nan_either(team):
     run = sync(channel)
     assert run.status == SyncRun.Status.PARTIAL and list(run.metric_errors) == [f"{channel.key_prefix}-followers"]
     assert list(DataPoint.objects.values_list("metric__key", "value")) == [(f"{channel.key_prefix}-reach", 5.0)]
+
+
+# --- TLS: the checked address is dialled, the certificate is checked against the name ---------------
+
+
+def _certificate_authority(tmp_path, name):
+    """A CA and a server certificate for `name`: (client context trusting the CA, server context)."""
+    import datetime as dt
+    import ssl
+
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+
+    def issue(subject, issuer, key, signer, *, ca):
+        now = dt.datetime.now(dt.UTC)
+        builder = (
+            x509.CertificateBuilder()
+            .subject_name(x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, subject)]))
+            .issuer_name(x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, issuer)]))
+            .public_key(key.public_key())
+            .serial_number(x509.random_serial_number())
+            .not_valid_before(now - dt.timedelta(days=1))
+            .not_valid_after(now + dt.timedelta(days=1))
+            .add_extension(x509.BasicConstraints(ca=ca, path_length=None), critical=True)
+        )
+        if not ca:
+            builder = builder.add_extension(x509.SubjectAlternativeName([x509.DNSName(subject)]), critical=False)
+        return builder.sign(signer, hashes.SHA256())
+
+    ca_key, server_key = ec.generate_private_key(ec.SECP256R1()), ec.generate_private_key(ec.SECP256R1())
+    ca_cert = issue("Test CA", "Test CA", ca_key, ca_key, ca=True)
+    server_cert = issue(name, "Test CA", server_key, ca_key, ca=False)
+    pem = serialization.Encoding.PEM
+    (tmp_path / "server.pem").write_bytes(
+        server_cert.public_bytes(pem)
+        + server_key.private_bytes(pem, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
+    )
+    server_context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    server_context.load_cert_chain(tmp_path / "server.pem")
+    return ssl.create_default_context(cadata=ca_cert.public_bytes(pem).decode()), server_context
+
+
+@pytest.mark.parametrize(("certificate_for", "works"), [("stats.example", True), ("someone-else.example", False)])
+def test_https_dials_the_checked_address_and_verifies_the_certificate_for_the_name(
+    certificate_for, works, tmp_path, monkeypatch
+):
+    from metrics.connectors import safety
+
+    client_context, server_context = _certificate_authority(tmp_path, certificate_for)
+    server = HTTPServer(host="127.0.0.1", port=0, ssl_context=server_context)
+    server.expect_request("/stats").respond_with_json({"orders": 3})
+    server.start()
+    try:
+        monkeypatch.setattr(safety, "_ssl_context", lambda: client_context)
+        fake_dns(monkeypatch, {"stats.example": [PUBLIC_IP]})
+        opened = []
+        real = httpcore.SyncBackend.connect_tcp
+
+        def public_host_is_the_fake(self, host, port, *args, **kwargs):
+            opened.append(host)
+            return real(self, "127.0.0.1", server.port, *args, **kwargs)
+
+        monkeypatch.setattr(httpcore.SyncBackend, "connect_tcp", public_host_is_the_fake)
+        url = f"https://stats.example:{server.port}/stats"
+        if works:
+            assert endpoint(url).samples[0].value == 3
+            assert server.log[0][0].headers["Host"] == f"stats.example:{server.port}"
+        else:
+            with pytest.raises(TransientSourceError, match="Could not connect"):
+                endpoint(url)
+            assert server.log == []
+        assert opened == [PUBLIC_IP]
+    finally:
+        server.stop()
