@@ -34,6 +34,7 @@ import functools
 import ipaddress
 import socket
 import ssl
+import threading
 import time
 import typing
 import zlib
@@ -164,12 +165,11 @@ class AllowedHosts:
         host = host.lower().rstrip(".")
         return host in self.names or any(host.endswith(s) or host == s[1:] for s in self.suffixes)
 
-    def allows_address(self, ip: IPAddress) -> bool:
-        return is_public_address(ip) or any(ip.version == n.version and ip in n for n in self.networks)
+    def in_ranges(self, ip: IPAddress) -> bool:
+        return any(ip.version == network.version and ip in network for network in self.networks)
 
-    def allows_everything_of(self, addresses: Iterable[IPAddress]) -> bool:
-        """True when each address lies in an allowed range (not merely public)."""
-        return all(any(ip.version == n.version and ip in n for n in self.networks) for ip in addresses)
+    def allows_address(self, ip: IPAddress) -> bool:
+        return is_public_address(ip) or self.in_ranges(ip)
 
 
 def _literal(host: str) -> IPAddress | None:
@@ -179,16 +179,40 @@ def _literal(host: str) -> IPAddress | None:
         return None
 
 
-def _resolve(host: str, port: int) -> list[IPAddress]:
+def _lookup(host: str, port: int, timeout: float | None) -> list[Any]:
+    """getaddrinfo, given up after `timeout` seconds (it has no timeout of its own: a slow name
+    server could otherwise hold a worker far beyond the deadline). The lookup runs in a daemon
+    thread that is left to finish on its own."""
+    if timeout is None:
+        return socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    found: dict[str, Any] = {}
+
+    def lookup() -> None:
+        try:
+            found["infos"] = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+        except OSError as error:
+            found["error"] = error
+
+    thread = threading.Thread(target=lookup, name="connector-dns", daemon=True)
+    thread.start()
+    thread.join(timeout)
+    if thread.is_alive():
+        raise httpcore.ConnectTimeout("the host name did not resolve in time")
+    if "error" in found:
+        raise found["error"]
+    return found["infos"]  # type: ignore[no-any-return]
+
+
+def _resolve(host: str, port: int, timeout: float | None = None) -> list[IPAddress]:
     """Every address the host stands for (a literal stands for itself); OSError when DNS fails."""
     literal = _literal(host)
     if literal is not None:
         return [literal]
-    infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    infos = _lookup(host, port, timeout)
     return list(dict.fromkeys(ipaddress.ip_address(str(info[4][0])) for info in infos))
 
 
-def checked_addresses(host: str, port: int) -> list[IPAddress]:
+def checked_addresses(host: str, port: int, *, timeout: float | None = None) -> list[IPAddress]:
     """The addresses to connect to for `host`: all of them allowed, else BlockedAddressError.
 
     A host that resolves to several addresses is refused when any one of them is not allowed,
@@ -196,7 +220,7 @@ def checked_addresses(host: str, port: int) -> list[IPAddress]:
     """
     allowed = AllowedHosts.from_settings()
     try:
-        addresses = _resolve(host, port)
+        addresses = _resolve(host, port, timeout)
     except OSError as error:
         raise httpcore.ConnectError(f"could not resolve the host: {error}") from error
     if not allowed.allows_name(host) and not all(allowed.allows_address(ip) for ip in addresses):
@@ -218,10 +242,10 @@ def check_url(url: str, *, with_credential: bool = False) -> None:
     except httpx.InvalidURL:
         # httpx refuses some spellings the resolver accepts (octal 0177.0.0.1): judge those by the
         # address they spell, the rest are simply not URLs.
-        host, port = urlsplit(url.strip()).hostname or "", 80
         try:
+            host, port = urlsplit(url.strip()).hostname or "", 80
             socket.inet_aton(host)
-        except OSError:
+        except (OSError, ValueError):
             raise ValueError(_("Enter a valid address, e.g. https://example.com/stats.")) from None
     if not host:
         raise ValueError(_("Enter a valid address, e.g. https://example.com/stats."))
@@ -249,7 +273,7 @@ def refuse_plain_http_credential(host: str, port: int) -> None:
         addresses = checked_addresses(host, port)
     except httpcore.ConnectError:
         raise InsecureCredentialError() from None
-    if not allowed.allows_everything_of(addresses):
+    if not all(allowed.in_ranges(ip) for ip in addresses):
         raise InsecureCredentialError()
 
 
@@ -271,6 +295,11 @@ class Deadline:
             raise DeadlineExceededError(self.seconds)
         return left if timeout is None else min(timeout, left)
 
+    def raise_if_passed(self) -> None:
+        """After a timeout: DeadlineExceededError when it was the deadline that ran out."""
+        if self.remaining() <= 0:
+            raise DeadlineExceededError(self.seconds)
+
 
 class _DeadlineStream(httpcore.NetworkStream):
     """A socket whose every read and write waits no longer than the client's deadline allows."""
@@ -283,8 +312,7 @@ class _DeadlineStream(httpcore.NetworkStream):
         try:
             return operation(*args, timeout=self._deadline.cap(timeout))
         except httpcore.TimeoutException:
-            if self._deadline.remaining() <= 0:
-                raise DeadlineExceededError(self._deadline.seconds) from None
+            self._deadline.raise_if_passed()
             raise
 
     def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
@@ -322,7 +350,12 @@ class _GuardedBackend(httpcore.NetworkBackend):
         socket_options: Iterable[Any] | None = None,
     ) -> httpcore.NetworkStream:
         failure: Exception | None = None
-        for address in checked_addresses(host, port):
+        try:
+            addresses = checked_addresses(host, port, timeout=self._deadline.cap(timeout))
+        except httpcore.ConnectTimeout:
+            self._deadline.raise_if_passed()
+            raise
+        for address in addresses:
             try:
                 stream = self._sockets.connect_tcp(
                     str(address),
@@ -335,8 +368,7 @@ class _GuardedBackend(httpcore.NetworkBackend):
                 failure = error
                 continue
             except httpcore.ConnectTimeout:
-                if self._deadline.remaining() <= 0:
-                    raise DeadlineExceededError(self._deadline.seconds) from None
+                self._deadline.raise_if_passed()
                 raise
             return _DeadlineStream(stream, self._deadline)
         raise failure or httpcore.ConnectError("no address to connect to")

@@ -381,6 +381,13 @@ def test_an_answer_that_trickles_in_is_stopped_at_the_deadline(httpserver, setti
         endpoint(httpserver.url_for("/stats"), config={"timeout": 5})
 
 
+def test_a_name_server_that_never_answers_is_given_up_at_the_deadline(settings, monkeypatch):
+    settings.SCORECARD_SYNC_DEADLINE_SECONDS = 0.3
+    fake_dns(monkeypatch, {"slow-dns.example": lambda call: time.sleep(3) or [PUBLIC_IP]})
+    with pytest.raises(TransientSourceError, match="SCORECARD_SYNC_DEADLINE_SECONDS"):
+        endpoint("https://slow-dns.example/stats", config={"timeout": 5})
+
+
 def _huge_stream():
     chunk = b" " * 65536
     for _ in range(800):  # 50 MB, streamed without a length
