@@ -168,9 +168,10 @@ def _retry_after(response: httpx.Response) -> float | None:
 
 
 def json_body(response: httpx.Response) -> Any:
+    """The decoded JSON, or None when the answer is not JSON (or nested too deeply to decode)."""
     try:
         return response.json()
-    except ValueError:
+    except (ValueError, RecursionError):
         return None
 
 

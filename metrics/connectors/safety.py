@@ -174,7 +174,7 @@ class AllowedHosts:
 
 def _literal(host: str) -> IPAddress | None:
     try:
-        return ipaddress.ip_address(unquote(host).strip("[]"))
+        return ipaddress.ip_address(unquote(host).rstrip(".").strip("[]"))
     except ValueError:
         return None
 

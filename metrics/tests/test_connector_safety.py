@@ -107,6 +107,9 @@ SPELLINGS = [
     "http://0:{port}/stats",
     "https://127.0.0.1:{port}/stats",
     "http://user:pw@127.0.0.1:{port}/stats",
+    "http://example.com@127.0.0.1:{port}/stats",  # a public name as user info
+    "http://127.0.0.1:{port}#@example.com/stats",
+    "http://127.0.0.1.:{port}/stats",
 ]
 PRIVATE_NETWORKS = [
     "http://10.0.0.1/stats",
@@ -122,6 +125,9 @@ PRIVATE_NETWORKS = [
     "http://[64:ff9b::a00:1]/stats",  # NAT64 of 10.0.0.1
     "http://[2002:a00:1::]/stats",  # 6to4 of 10.0.0.1
     "http://[::ffff:169.254.169.254]/stats",
+    "http://[::ffff:a00:1]/stats",  # IPv4-mapped 10.0.0.1 in hex
+    "http://[fe80::1%25eth0]/stats",  # with a zone
+    "http://[::a00:1]/stats",  # IPv4-compatible (deprecated)
 ]
 
 
@@ -413,6 +419,12 @@ def test_an_answer_larger_than_the_cap_is_refused_while_it_streams(answer, https
     settings.SCORECARD_CONNECTOR_MAX_BYTES = 1_000_000
     httpserver.expect_request("/stats").respond_with_response(answer())
     with pytest.raises(PermanentSourceError, match="SCORECARD_CONNECTOR_MAX_BYTES"):
+        endpoint(httpserver.url_for("/stats"))
+
+
+def test_an_answer_nested_too_deeply_to_decode_is_a_clear_error(httpserver):
+    httpserver.expect_request("/stats").respond_with_data("[" * 200_000, content_type="application/json")
+    with pytest.raises(PermanentSourceError, match="without JSON"):
         endpoint(httpserver.url_for("/stats"))
 
 
