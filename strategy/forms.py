@@ -142,12 +142,12 @@ class ObjectivesEditor:
     @staticmethod
     def _save_factors(objective: Objective, formset: Any) -> None:
         for form in formset.forms:
-            if not form.has_changed() and not form.instance.pk:
-                continue
+            if not form.has_changed():
+                continue  # an untouched row, saved or blank, stays as it is
             data = form.cleaned_data
             if form.instance.pk and data.get("DELETE"):
                 services.success_factor_delete(success_factor=form.instance)
-            elif form.instance.pk and form.has_changed():
+            elif form.instance.pk:
                 services.success_factor_update(
                     success_factor=form.instance,
                     title=data["title"],
