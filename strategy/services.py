@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from teams.errors import ApplicationError
 from teams.models import Team
+from teams.time_bounds import MAX_YEAR, MIN_YEAR, date_in_range
 
 from .models import Objective, ObjectiveLink, StrategyMap, SuccessFactor
 
@@ -20,6 +21,12 @@ def same_map_message() -> str:
 
 
 def _check_period(period_start: datetime.date, period_end: datetime.date) -> None:
+    for field, day in (("period_start", period_start), ("period_end", period_end)):
+        if not date_in_range(day):
+            raise ApplicationError(
+                _("Choose a date between the years %(min)s and %(max)s.") % {"min": MIN_YEAR, "max": MAX_YEAR},
+                field=field,
+            )
     if period_end < period_start:
         raise ApplicationError(_("The period must end on or after its start."), field="period_end")
 
