@@ -87,6 +87,9 @@ def strategy_map_update(*, strategy_map: StrategyMap, **changes: object) -> Stra
     unknown = set(changes) - set(MAP_FIELDS)
     if unknown:
         raise ApplicationError(_("Unknown fields: %(fields)s") % {"fields": ", ".join(sorted(unknown))})
+    changes = {name: value for name, value in changes.items() if getattr(strategy_map, name) != value}
+    if not changes:
+        return strategy_map  # nothing changed: nothing saved (updated_at and the audit trail stay)
     for name, value in changes.items():
         setattr(strategy_map, name, value)
     _check_period(strategy_map.period_start, strategy_map.period_end)
