@@ -19,12 +19,14 @@ ModelForms get these fields through ``Meta.formfield_callback = number_formfield
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import Any
 
 from django import forms
 from django.db import models
 from django.utils.formats import get_format
-from django.utils.translation import gettext as _
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
 
 _SPACES = re.compile(r"[\s\u00a0\u202f]+")
 
@@ -54,44 +56,44 @@ def read_number(text: str) -> str:
     return f"{whole}.{decimals}" if has_decimals else whole
 
 
-def _example(*, decimals: bool) -> str:
-    example = "1" + get_format("THOUSAND_SEPARATOR") + "234"
-    return example + get_format("DECIMAL_SEPARATOR") + "5" if decimals else example
+class _LocalizedNumberField(forms.Field):
+    """What both number fields share: localized rendering, and reading through `read_number`."""
 
-
-class LocalizedFloatField(forms.FloatField):
     widget = NumberInput
+    convert: Callable[[str], float | int]
+    invalid_message: str | Promise
+    example_decimals: bool
 
     def __init__(self, **kwargs: Any) -> None:
         kwargs.setdefault("localize", True)
         super().__init__(**kwargs)
 
-    def to_python(self, value: Any) -> float | None:  # type: ignore[override]  # as in the stubs of FloatField
+    def to_python(self, value: Any) -> Any:
         if isinstance(value, str) and value.strip():
             try:
-                value = float(read_number(value))
+                value = type(self).convert(read_number(value))
             except ValueError:
-                message = _("Enter a number, for example %(example)s.") % {"example": _example(decimals=True)}
-                raise forms.ValidationError(message, code="invalid") from None
+                example = "1" + get_format("THOUSAND_SEPARATOR") + "234"
+                if self.example_decimals:
+                    example += get_format("DECIMAL_SEPARATOR") + "5"
+                raise forms.ValidationError(self.invalid_message % {"example": example}, code="invalid") from None
         return super().to_python(value)
 
 
-class LocalizedIntegerField(forms.IntegerField):
-    widget = NumberInput
+class LocalizedFloatField(_LocalizedNumberField, forms.FloatField):
+    convert = float
+    invalid_message = _("Enter a number, for example %(example)s.")
+    example_decimals = True
+
+
+class LocalizedIntegerField(_LocalizedNumberField, forms.IntegerField):
+    convert = int
+    invalid_message = _("Enter a whole number, for example %(example)s.")
+    example_decimals = False
 
     def __init__(self, **kwargs: Any) -> None:
-        kwargs.setdefault("localize", True)
         super().__init__(**kwargs)
         self.widget.attrs["inputmode"] = "numeric"
-
-    def to_python(self, value: Any) -> int | None:
-        if isinstance(value, str) and value.strip():
-            try:
-                value = int(read_number(value))
-            except ValueError:
-                message = _("Enter a whole number, for example %(example)s.") % {"example": _example(decimals=False)}
-                raise forms.ValidationError(message, code="invalid") from None
-        return super().to_python(value)
 
 
 def number_formfield(db_field: models.Field, **kwargs: Any) -> forms.Field | None:

@@ -80,6 +80,19 @@ def test_manual_entry_outside_the_accepted_years_is_a_form_error(client_for, tea
     assert not DataPoint.objects.exists()
 
 
+def test_a_kpi_value_outside_the_accepted_years_is_a_form_error_on_the_kpi_page(client_for, team):
+    from teams.tests.test_tenant_isolation import kpi_of
+
+    kpi = kpi_of(team)
+    points = DataPoint.objects.count()
+    response = client_for("editor").post(
+        reverse("scorecard:kpi-value-enter", args=[team.slug, kpi.pk]), {"day": "0001-01-01", "value": "3"}
+    )
+    assert response.status_code == 400
+    assert MESSAGE in response.context["form"].errors["day"][0]
+    assert DataPoint.objects.count() == points
+
+
 def test_the_one_upsert_refuses_an_out_of_range_time_from_any_caller(team, followers):
     points = [
         PointIn(followers.pk, datetime(2026, 1, 5, tzinfo=UTC), 1.0),

@@ -2,17 +2,15 @@
 1900-2200 (teams.time_bounds) exactly as it answers any bad period: the same status, the same kind of message,
 never a 500."""
 
-from collections.abc import Iterator
-
 import pytest
-from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.urls import reverse
 
 from teams.tests.test_tenant_isolation import TEAM_PATTERNS
 from teams.tests.test_tenant_isolation import url_for as team_url  # noqa: F401  (its fixture, named team_url here)
+from teams.tests.url_walk import app_pages_without_arguments
 
 pytestmark = pytest.mark.django_db
 
-APPS = ("teams", "strategy", "metrics", "scorecard")
 NOT_A_PERIOD = "is not a period"
 BAD_PERIOD = "2027-13"  # a month that does not exist: the page's answer to a bad period
 OUT_OF_RANGE = ["0001-01", "9999-12", "99999", "0001", "1899-W52", "2201-Q1", "0001-W01"]
@@ -28,19 +26,7 @@ KNOWN_READERS = {
 }
 
 
-def app_pages_without_arguments() -> Iterator[tuple[str, tuple[str, ...]]]:
-    def walk(patterns: list, namespace: str | None) -> Iterator[str]:
-        for pattern in patterns:
-            if isinstance(pattern, URLResolver):
-                yield from walk(pattern.url_patterns, pattern.namespace or namespace)
-            elif isinstance(pattern, URLPattern) and pattern.name and not pattern.pattern.converters:
-                yield from [f"{namespace}:{pattern.name}"] if namespace in APPS else []
-
-    for name in sorted(set(walk(get_resolver().url_patterns, None))):
-        yield name, ()
-
-
-PAGES = TEAM_PATTERNS + list(app_pages_without_arguments())
+PAGES = TEAM_PATTERNS + app_pages_without_arguments()
 
 
 def answer(client, url: str, period: str) -> tuple[int, str]:

@@ -9,22 +9,21 @@ confirmations, "sync now", "sign out") are actions, not edits, and are left out.
 """
 
 import re
-from collections.abc import Iterator
 from typing import Any
 from urllib.parse import urljoin
 
 import lxml.html
 import pytest
 from django.apps import apps
-from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.urls import reverse
 
 from scorecard.models import KPI, Perspective, Target
 from teams.tests.test_tenant_isolation import TEAM_PATTERNS, is_api
 from teams.tests.test_tenant_isolation import url_for as team_url  # noqa: F401  (its fixture, named team_url here)
+from teams.tests.url_walk import app_pages_without_arguments
 
 pytestmark = pytest.mark.django_db
 
-APPS = ("teams", "strategy", "metrics", "scorecard")
 NOT_SNAPSHOTTED = {"sessions.session"}  # the signed-in client's session, not the application's data
 # Pages whose form makes something new: what they propose (a copy "Map (copy)" for the next year) is meant to be
 # created when sent. Every other page with a form edits what exists.
@@ -43,18 +42,6 @@ MUST_SAVE = {
     "metrics:metric-edit",
     "metrics:channel-edit",
 }
-
-
-def app_pages_without_arguments() -> Iterator[tuple[str, tuple[str, ...]]]:
-    def walk(patterns: list, namespace: str | None) -> Iterator[str]:
-        for pattern in patterns:
-            if isinstance(pattern, URLResolver):
-                yield from walk(pattern.url_patterns, pattern.namespace or namespace)
-            elif isinstance(pattern, URLPattern) and pattern.name and not pattern.pattern.converters:
-                yield from [f"{namespace}:{pattern.name}"] if namespace in APPS else []
-
-    for name in sorted(set(walk(get_resolver().url_patterns, None))):
-        yield name, ()
 
 
 def snapshot() -> dict[str, list[dict[str, Any]]]:
