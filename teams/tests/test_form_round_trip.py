@@ -25,6 +25,7 @@ from teams.tests.url_walk import app_pages_without_arguments
 pytestmark = pytest.mark.django_db
 
 NOT_SNAPSHOTTED = {"sessions.session"}  # the signed-in client's session, not the application's data
+TYPED_IN = {"text", "search", "email", "url", "tel", "password", "number", "date", "datetime-local", "time"}
 # Pages whose form makes something new: what they propose (a copy "Map (copy)" for the next year) is meant to be
 # created when sent. Every other page with a form edits what exists.
 CREATING = re.compile(r"-(create|copy|upload)$")
@@ -75,11 +76,23 @@ def has_fields_to_fill_in(form: Any) -> bool:
     return False
 
 
+def sent_by_a_browser(form: Any) -> list[tuple[str, str]]:
+    """lxml's form_values, plus the empty text inputs it leaves out and a browser sends as ""."""
+    values = form.form_values()
+    sent = {name for name, _value in values}
+    for element in form.inputs:
+        kind = element.get("type", "text").lower() if element.tag == "input" else ""
+        empty = kind in TYPED_IN and element.get("value") is None and "disabled" not in element.attrib
+        if empty and element.name and element.name not in sent:
+            values.append((element.name, ""))
+    return values
+
+
 def forms_of(html: str, url: str) -> list[tuple[str, list[tuple[str, str]]]]:
     """(action, what a browser sends) for each POST form of the page with fields to fill in."""
     document = lxml.html.fromstring(html)
     return [
-        (urljoin(url, form.get("action") or url), form.form_values())
+        (urljoin(url, form.get("action") or url), sent_by_a_browser(form))
         for form in document.forms
         if (form.get("method") or "get").lower() == "post" and has_fields_to_fill_in(form)
     ]
