@@ -9,13 +9,13 @@ from django.db import DatabaseError
 
 from teams.time_bounds import MAX_YEAR, MIN_YEAR
 
+from .selectors import out_of_range_summary
+
 SHOWN = 10
 
 
 @register(Tags.database)
 def datapoints_in_range_check(*, databases: Any = None, **kwargs: Any) -> list[Warning]:
-    from .selectors import out_of_range_summary
-
     try:
         rows = out_of_range_summary()
     except DatabaseError:  # tables not migrated yet: nothing can be stored in them either

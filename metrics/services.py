@@ -21,6 +21,7 @@ from teams.models import Team
 from teams.time_bounds import MAX_YEAR, MIN_YEAR, date_in_range
 
 from .models import DataPoint, Metric, Source
+from .selectors import datapoints_out_of_range
 
 SQLITE_CHUNK = 500
 
@@ -219,8 +220,6 @@ def datapoint_delete(*, datapoint: DataPoint) -> None:
 @transaction.atomic
 def datapoints_out_of_range_delete() -> int:
     """Delete the points stored outside the accepted years (they made their team's pages fail)."""
-    from .selectors import datapoints_out_of_range  # selectors read models only; no cycle at import time
-
     deleted, _per_model = datapoints_out_of_range().delete()
     return deleted
 
