@@ -3,6 +3,8 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from teams.number_fields import LocalizedFloatField
+
 from .models import Metric
 
 MAX_UPLOAD_BYTES = 25 * 1024 * 1024  # 100,000 rows are about 4 MB
@@ -27,7 +29,7 @@ class MetricForm(forms.ModelForm):
 
 class DataPointForm(forms.Form):
     day = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
-    value = forms.FloatField(label=_("Value"))
+    value = LocalizedFloatField(label=_("Value"))
 
 
 class ImportUploadForm(forms.Form):

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 
-from django.db.models import Count, Max, QuerySet
+from django.db.models import Count, Max, Q, QuerySet
 
 from teams.models import Team
+from teams.time_bounds import MAX_YEAR, MIN_YEAR
 
 from .models import DataPoint, ImportJob, Metric
 
@@ -45,3 +46,25 @@ def series(*, metric: Metric, limit: int = 2000) -> tuple[list[datetime], list[f
 
 def import_jobs_of_team(*, team: Team) -> QuerySet[ImportJob]:
     return ImportJob.objects.filter(team=team).select_related("created_by").defer("content")
+
+
+def datapoints_out_of_range() -> QuerySet[DataPoint]:
+    """Points stored before the write paths refused times outside the accepted years (teams.time_bounds).
+
+    A day of margin on each side: a point the write paths accept (its year as written, in any UTC offset) is
+    never listed.
+    """
+    earliest = datetime(MIN_YEAR, 1, 1, tzinfo=UTC) - timedelta(days=1)
+    latest = datetime(MAX_YEAR + 1, 1, 1, tzinfo=UTC) + timedelta(days=1)
+    return DataPoint.objects.filter(Q(ts__lt=earliest) | Q(ts__gte=latest))
+
+
+def out_of_range_summary() -> list[tuple[str, str, int]]:
+    """(team slug, metric key, number of points) for every metric with points outside the accepted years."""
+    rows = (
+        datapoints_out_of_range()
+        .values("metric__team__slug", "metric__key")
+        .annotate(points=Count("pk"))
+        .order_by("metric__team__slug", "metric__key")
+    )
+    return [(row["metric__team__slug"], row["metric__key"], row["points"]) for row in rows]

@@ -17,8 +17,10 @@ from django.utils.translation import gettext as _
 
 from teams.errors import ApplicationError
 from teams.models import Team
+from teams.time_bounds import MAX_YEAR, MIN_YEAR, date_in_range
 
 from .models import DataPoint, Metric, Source
+from .selectors import datapoints_out_of_range
 from .values import value_problem
 
 SQLITE_CHUNK = 500
@@ -41,6 +43,16 @@ class UpsertResult:
     @property
     def unchanged(self) -> int:
         return self.received - self.created - self.updated
+
+
+def out_of_range_message(when: date | str) -> str:
+    """Why a data point's time is refused: the one message of every write path (see teams.time_bounds)."""
+    shown = when if isinstance(when, str) else when.isoformat()
+    return _("%(when)s lies outside the years %(min)s to %(max)s; Scorecard stores data points only in that range.") % {
+        "when": shown[:40],
+        "min": MIN_YEAR,
+        "max": MAX_YEAR,
+    }
 
 
 def _last_wins(points: list[PointIn]) -> dict[tuple[int, datetime], float]:
@@ -132,7 +144,8 @@ def datapoints_upsert(*, points: Iterable[PointIn], source: str) -> UpsertResult
     """Insert new points and update changed values in one batch; identical points are left alone.
 
     On PostgreSQL this is one `INSERT ... SELECT FROM unnest(...) ON CONFLICT` statement.
-    Callers validate metrics and values first; this only writes.
+    Callers validate metrics and values first; this only writes. A time outside the accepted years
+    (teams.time_bounds) raises ApplicationError and writes nothing, whichever path sent it.
     """
     points = list(points)
     if not points:
@@ -140,6 +153,8 @@ def datapoints_upsert(*, points: Iterable[PointIn], source: str) -> UpsertResult
     for point in points:
         if point.ts.tzinfo is None:
             raise ValueError("data point timestamps must be timezone-aware")
+        if not date_in_range(point.ts):  # the paths check first with their own message; none can slip past
+            raise ApplicationError(out_of_range_message(point.ts), field="ts")
     upsert = _upsert_postgres if connection.vendor == "postgresql" else _upsert_portable
     created, updated = upsert(points, source)
     return UpsertResult(received=len(points), created=created, updated=updated)
@@ -202,6 +217,13 @@ def datapoint_delete(*, datapoint: DataPoint) -> None:
     datapoint.delete()
 
 
+@transaction.atomic
+def datapoints_out_of_range_delete() -> int:
+    """Delete the points stored outside the accepted years (they made their team's pages fail)."""
+    deleted, _per_model = datapoints_out_of_range().delete()
+    return deleted
+
+
 def local_midnight(*, team: Team, day: date) -> datetime:
     """A date means midnight in the team's time zone."""
     return datetime(day.year, day.month, day.day, tzinfo=ZoneInfo(team.timezone))
@@ -211,6 +233,8 @@ def datapoint_enter(*, metric: Metric, day: date, value: float) -> UpsertResult:
     """Manual entry: add or correct the value of a metric for a date."""
     if day > timezone.now().astimezone(ZoneInfo(metric.team.timezone)).date():
         raise ApplicationError(_("The date is in the future; enter values for days that have passed."), field="day")
+    if not date_in_range(day):
+        raise ApplicationError(out_of_range_message(day), field="day")
     if isinstance(value, bool) or not isinstance(value, int | float):
         raise ApplicationError(_("Enter a finite number."), field="value")
     problem = value_problem(float(value))

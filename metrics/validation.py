@@ -16,7 +16,9 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
-from .services import PointIn
+from teams.time_bounds import date_in_range
+
+from .services import PointIn, out_of_range_message
 from .values import MAX_ABS_VALUE, value_problem
 
 # Points may be stamped up to this far ahead of now (clock skew, time zones ahead of UTC).
@@ -80,6 +82,8 @@ class TimestampParser:
             if not self.naive_is_local:
                 return _("“%(ts)s” has no UTC offset; add one, e.g. +01:00 or Z, or send a date.") % {"ts": text[:40]}
             parsed = parsed.replace(tzinfo=self.tz)
+        if not date_in_range(parsed):
+            return out_of_range_message(text)
         return self.check_not_future(parsed)
 
     def check_not_future(self, parsed: datetime) -> datetime | str:

@@ -12,6 +12,7 @@ from metrics.models import Metric
 from strategy.models import StrategyMap, SuccessFactor
 from teams.access import ancestor_ids
 from teams.models import Team
+from teams.number_fields import LocalizedFloatField, number_formfield
 
 from .models import KPI, Action, NotificationPreference, Perspective, Scorecard, Target
 
@@ -43,12 +44,14 @@ class ScorecardEditForm(forms.ModelForm):
 class PerspectiveForm(forms.ModelForm):
     class Meta:
         model = Perspective
+        formfield_callback = number_formfield
         fields = ["name", "question", "order", "weight"]
 
 
 class KpiForm(forms.ModelForm):
     class Meta:
         model = KPI
+        formfield_callback = number_formfield
         fields = [
             "perspective",
             "name",
@@ -84,6 +87,7 @@ class KpiForm(forms.ModelForm):
 class TargetForm(forms.ModelForm):
     class Meta:
         model = Target
+        formfield_callback = number_formfield
         fields = ["period_start", "period_end", "goal", "red_flag", "goal_high", "red_flag_high", "pacing"]
         widgets = {"period_start": DATE_INPUT, "period_end": DATE_INPUT}
         help_texts = {
@@ -102,6 +106,7 @@ class TargetForm(forms.ModelForm):
 class ActionForm(forms.ModelForm):
     class Meta:
         model = Action
+        formfield_callback = number_formfield
         fields = ["perspective", "kpi", "title", "description", "owner", "due_date", "status", "progress"]
         widgets = {"due_date": DATE_INPUT, "description": forms.Textarea(attrs={"rows": 3})}
 
@@ -114,7 +119,7 @@ class ActionForm(forms.ModelForm):
 
 class ValueEntryForm(forms.Form):
     day = forms.DateField(label=_("Date"), widget=DATE_INPUT)
-    value = forms.FloatField(label=_("Value"))
+    value = LocalizedFloatField(label=_("Value"))
 
 
 class NotificationPreferenceForm(forms.ModelForm):

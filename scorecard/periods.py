@@ -15,10 +15,10 @@ import re
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, tzinfo
 
+from teams.time_bounds import MAX_YEAR, MIN_YEAR, year_in_range
+
 KINDS = ("week", "month", "quarter", "year")
 _RANK = {kind: rank for rank, kind in enumerate(KINDS)}
-MIN_YEAR = 1
-MAX_YEAR = 9998
 
 _YEAR = re.compile(r"([0-9]{4})")
 _QUARTER = re.compile(r"([0-9]{4})-[Qq]([0-9]+)")
@@ -101,26 +101,30 @@ def period_containing(d: date, kind: str) -> Period:
         monday = d - timedelta(days=d.weekday())
         return Period("week", monday, monday + timedelta(days=7))
     except (ValueError, OverflowError) as exc:
-        raise ValueError(f"Dates must lie between the years {MIN_YEAR} and {MAX_YEAR}.") from exc
+        raise ValueError("Dates must lie between the years 1 and 9999.") from exc
 
 
 def parse_period(text: str) -> Period:
-    """Parse ``2027``, ``2027-Q1``, ``2027-03`` or ``2027-W05``; ValueError with a clear message otherwise."""
+    """Parse ``2027``, ``2027-Q1``, ``2027-03`` or ``2027-W05``; ValueError with a clear message otherwise.
+
+    The year must lie between MIN_YEAR and MAX_YEAR (teams.time_bounds): every page reading ``?period=`` answers
+    a year outside them like any other bad period.
+    """
     value = (text or "").strip()
     if match := _YEAR.fullmatch(value):
-        return period_containing(date(_year(match.group(1)), 1, 1), "year")
+        return period_containing(date(_year(match.group(1), value), 1, 1), "year")
     if match := _QUARTER.fullmatch(value):
-        year, quarter = _year(match.group(1)), int(match.group(2))
+        year, quarter = _year(match.group(1), value), int(match.group(2))
         if not 1 <= quarter <= 4:
             raise ValueError(f"{value!r} is not a period: a quarter runs from Q1 to Q4.")
         return period_containing(date(year, quarter * 3 - 2, 1), "quarter")
     if match := _MONTH.fullmatch(value):
-        year, month = _year(match.group(1)), int(match.group(2))
+        year, month = _year(match.group(1), value), int(match.group(2))
         if not 1 <= month <= 12:
             raise ValueError(f"{value!r} is not a period: a month runs from 01 to 12.")
         return period_containing(date(year, month, 1), "month")
     if match := _WEEK.fullmatch(value):
-        year, week = _year(match.group(1)), int(match.group(2))
+        year, week = _year(match.group(1), value), int(match.group(2))
         weeks = date(year, 12, 28).isocalendar().week  # Dec 28 always lies in the ISO year's last week
         if not 1 <= week <= weeks:
             raise ValueError(f"{value!r} is not a period: {year} has ISO weeks W01 to W{weeks}.")
@@ -128,10 +132,10 @@ def parse_period(text: str) -> Period:
     raise ValueError(f"{value!r} is not a period; write 2027, 2027-Q1, 2027-03 or 2027-W05.")
 
 
-def _year(text: str) -> int:
+def _year(text: str, value: str) -> int:
     year = int(text)
-    if not MIN_YEAR <= year <= MAX_YEAR:
-        raise ValueError(f"The year must lie between {MIN_YEAR} and {MAX_YEAR}.")
+    if not year_in_range(year):
+        raise ValueError(f"{value!r} is not a period: the year must lie between {MIN_YEAR} and {MAX_YEAR}.")
     return year
 
 

@@ -7,6 +7,8 @@ from django.db import transaction
 from django.forms import modelformset_factory
 from django.utils.translation import gettext_lazy as _
 
+from teams.number_fields import NumberInput, number_formfield
+
 from . import services
 from .models import Objective, StrategyMap, SuccessFactor
 from .perspectives import PERSPECTIVES
@@ -52,7 +54,8 @@ class ObjectiveForm(forms.ModelForm):
     class Meta:
         model = Objective
         fields = ["title", "description", "order"]
-        widgets = {"description": forms.Textarea(attrs={"rows": 2}), "order": forms.NumberInput(attrs={"min": 0})}
+        formfield_callback = number_formfield
+        widgets = {"description": forms.Textarea(attrs={"rows": 2})}
         help_texts = {"order": _("Lower numbers come first; a new objective without a number goes to the end.")}
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -68,10 +71,11 @@ class SuccessFactorForm(forms.ModelForm):
     class Meta:
         model = SuccessFactor
         fields = ["title", "description", "order"]
+        formfield_callback = number_formfield
         widgets = {
             "title": forms.TextInput(attrs={"class": "form-control form-control-sm"}),
             "description": forms.TextInput(attrs={"class": "form-control form-control-sm"}),
-            "order": forms.NumberInput(attrs={"min": 0, "class": "form-control form-control-sm"}),
+            "order": NumberInput(attrs={"class": "form-control form-control-sm"}),
         }
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -142,12 +146,12 @@ class ObjectivesEditor:
     @staticmethod
     def _save_factors(objective: Objective, formset: Any) -> None:
         for form in formset.forms:
-            if not form.has_changed() and not form.instance.pk:
-                continue
+            if not form.has_changed():
+                continue  # an untouched row, saved or blank, stays as it is
             data = form.cleaned_data
             if form.instance.pk and data.get("DELETE"):
                 services.success_factor_delete(success_factor=form.instance)
-            elif form.instance.pk and form.has_changed():
+            elif form.instance.pk:
                 services.success_factor_update(
                     success_factor=form.instance,
                     title=data["title"],

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from teams.errors import ApplicationError
 from teams.models import Team
+from teams.time_bounds import MAX_YEAR, MIN_YEAR, date_in_range
 
 from .models import Objective, ObjectiveLink, StrategyMap, SuccessFactor
 
@@ -20,6 +21,12 @@ def same_map_message() -> str:
 
 
 def _check_period(period_start: datetime.date, period_end: datetime.date) -> None:
+    for field, day in (("period_start", period_start), ("period_end", period_end)):
+        if not date_in_range(day):
+            raise ApplicationError(
+                _("Choose a date between the years %(min)s and %(max)s.") % {"min": MIN_YEAR, "max": MAX_YEAR},
+                field=field,
+            )
     if period_end < period_start:
         raise ApplicationError(_("The period must end on or after its start."), field="period_end")
 
@@ -80,6 +87,9 @@ def strategy_map_update(*, strategy_map: StrategyMap, **changes: object) -> Stra
     unknown = set(changes) - set(MAP_FIELDS)
     if unknown:
         raise ApplicationError(_("Unknown fields: %(fields)s") % {"fields": ", ".join(sorted(unknown))})
+    changes = {name: value for name, value in changes.items() if getattr(strategy_map, name) != value}
+    if not changes:
+        return strategy_map  # nothing changed: nothing saved (updated_at and the audit trail stay)
     for name, value in changes.items():
         setattr(strategy_map, name, value)
     _check_period(strategy_map.period_start, strategy_map.period_end)

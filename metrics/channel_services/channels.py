@@ -115,7 +115,8 @@ def channel_update(
     enabled: bool,
 ) -> Channel:
     """Save an admin's edit. Saving is the admin's "I fixed it": a channel that needed attention
-    goes back to OK and syncs at once. Empty credential fields keep the stored ones."""
+    goes back to OK and syncs at once. Empty credential fields keep the stored ones. A healthy
+    channel saved without changes is left as it is."""
     connector = get_connector(channel.platform)
     options = channel.settings if options is None else options
     _check_config(connector, account_ref=account_ref, options=options)
@@ -125,6 +126,10 @@ def channel_update(
         stored = {}
     merged = {**stored, **{k: v for k, v in (credentials or {}).items() if v}}
     _check_credentials(connector, merged)
+    edited = (name, account_ref.strip(), options, sync_interval, enabled, merged)
+    saved = (channel.name, channel.account_ref, channel.settings, channel.sync_interval, channel.enabled, stored)
+    if channel.status == Channel.Status.OK and edited == saved:
+        return channel  # an untouched form changes nothing; saving a failing channel still means "I fixed it"
     channel.name, channel.account_ref, channel.settings = name, account_ref.strip(), options
     channel.credentials_encrypted = credentials_encrypt(merged)
     channel.sync_interval, channel.enabled = sync_interval, enabled

@@ -11,6 +11,8 @@ from zoneinfo import ZoneInfo
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from teams.time_bounds import date_in_range
+
 from ..connectors.base import (
     Connector,
     FetchContext,
@@ -25,7 +27,7 @@ from ..connectors.base import (
 from ..connectors.safety import RefusedRequest, safe_client
 from ..crypto import CredentialsUnreadableError, credentials_decrypt
 from ..models import Channel, Metric, Source, SyncRun
-from ..services import PointIn, datapoints_upsert
+from ..services import PointIn, datapoints_upsert, out_of_range_message
 from ..values import value_problem
 from .channels import metric_key
 from .scheduling import RETRY_MAX_SECONDS, lease, retry_delay, schedule_backoff
@@ -109,6 +111,9 @@ def _store(channel: Channel, result: FetchResult) -> tuple[int, dict[str, str]]:
             continue
         if key not in metric_ids:
             errors[key] = _("This metric was deleted; save the channel to create it again.")
+            continue
+        if not date_in_range(sample.day):
+            errors[key] = out_of_range_message(sample.day)
             continue
         points.append(PointIn(metric_ids[key], datetime.combine(sample.day, time(0), tzinfo=tz), sample.value))
     upserted = datapoints_upsert(points=points, source=Source.CHANNEL)

@@ -105,7 +105,9 @@ def digest_send(*, now: datetime | None = None) -> int:
 
 
 def notification_preference_set(*, user: Any, daily_digest: bool) -> NotificationPreference:
-    preference, _created = NotificationPreference.objects.update_or_create(
-        user=user, defaults={"daily_digest": daily_digest}
-    )
+    """Store the choice; a row is only written when it differs from the current one (the default without a row)."""
+    preference = NotificationPreference.objects.filter(user=user).first() or NotificationPreference(user=user)
+    if preference.daily_digest != daily_digest:
+        preference.daily_digest = daily_digest
+        preference.save()
     return preference

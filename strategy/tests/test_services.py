@@ -127,3 +127,13 @@ def test_new_objectives_and_factors_go_to_the_end(team, make_map):
     assert objective.order == 2
     factor = services.success_factor_create(objective=objective, title="First factor")
     assert factor.order == 0
+
+
+@pytest.mark.parametrize(
+    ("start", "end"),
+    [(datetime.date(1, 1, 1), datetime.date(2026, 12, 31)), (datetime.date(2026, 1, 1), datetime.date(9999, 12, 31))],
+)
+def test_a_map_period_outside_the_years_1900_to_2200_is_refused(team, start, end):
+    with pytest.raises(ApplicationError, match="between the years 1900 and 2200"):
+        services.strategy_map_create(team=team, title="Far away", period_start=start, period_end=end)
+    assert not StrategyMap.objects.exists()

@@ -206,6 +206,16 @@ def formset_data(editor):
     return data
 
 
+def test_saving_the_objectives_page_without_changes_keeps_every_success_factor_once(client_for, strategy_map):
+    client = client_for("editor")
+    url = page_url("strategy:map-objectives", strategy_map)
+    factors = sorted(SuccessFactor.objects.values_list("pk", "objective_id", "title", "order"))
+    for _save in range(2):
+        assert client.post(url, formset_data(client.get(url).context["editor"])).status_code == 302
+    assert sorted(SuccessFactor.objects.values_list("pk", "objective_id", "title", "order")) == factors
+    assert strategy_map.objectives.count() == 3
+
+
 def test_a_second_active_map_for_the_same_period_gets_a_clear_form_error(client_for, team, make_map):
     make_map(team, status=StrategyMap.Status.ACTIVE, title="Current")
     response = client_for("editor").post(
