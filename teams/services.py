@@ -7,6 +7,7 @@ from django.contrib.auth.models import User
 from django.contrib.auth.tokens import default_token_generator
 from django.core.mail import send_mail
 from django.db import transaction
+from django.db.models import Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.encoding import force_bytes
@@ -17,12 +18,25 @@ from .errors import ApplicationError
 from .models import ApiKeyScope, Membership, Role, Team, TeamApiKey
 
 
-def _ensure_another_admin(membership: Membership) -> None:
-    if membership.role != Role.ADMIN:
-        return
-    others = Membership.objects.filter(team=membership.team, role=Role.ADMIN).exclude(pk=membership.pk)
-    if not others.exists():
+def _locked_for_admin_change(membership: Membership, *, keeps_admin: bool) -> Membership:
+    """The membership, fresh and locked; refuses a change that would leave its team without an admin.
+
+    Two admins demoting or removing each other at the same time would each still see the other as admin.
+    Every admin membership of the team (and this one) is locked first, in id order so that two requests
+    cannot deadlock, and only then counted: the second request waits and counts what the first left.
+    """
+    locked = list(
+        Membership.objects.select_for_update()
+        .filter(Q(team_id=membership.team_id, role=Role.ADMIN) | Q(pk=membership.pk))
+        .order_by("pk")
+    )
+    current = next((m for m in locked if m.pk == membership.pk), None)
+    if current is None:
+        raise ApplicationError(_("%(user)s is no longer a member of this team.") % {"user": membership.user})
+    last_admin = current.role == Role.ADMIN and not any(m.role == Role.ADMIN for m in locked if m.pk != current.pk)
+    if last_admin and not keeps_admin:
         raise ApplicationError(_("A team needs at least one admin: make someone else admin first."))
+    return current
 
 
 @transaction.atomic
@@ -34,9 +48,7 @@ def membership_add(*, team: Team, user: User, role: Role) -> Membership:
 
 @transaction.atomic
 def membership_change_role(*, membership: Membership, role: Role) -> Membership:
-    membership = Membership.objects.select_for_update().get(pk=membership.pk)
-    if role != Role.ADMIN:
-        _ensure_another_admin(membership)
+    membership = _locked_for_admin_change(membership, keeps_admin=role == Role.ADMIN)
     membership.role = role
     membership.save(update_fields=["role"])
     return membership
@@ -44,9 +56,7 @@ def membership_change_role(*, membership: Membership, role: Role) -> Membership:
 
 @transaction.atomic
 def membership_remove(*, membership: Membership) -> None:
-    membership = Membership.objects.select_for_update().get(pk=membership.pk)
-    _ensure_another_admin(membership)
-    membership.delete()
+    _locked_for_admin_change(membership, keeps_admin=False).delete()
 
 
 def invitation_link(*, user: User, base_url: str) -> str:
