@@ -61,8 +61,10 @@ class CountingRateThrottle(throttling.SimpleRateThrottle):
         ident = self.get_cache_key(request, view)
         if ident is None:
             return True
-        assert self.num_requests is not None and self.duration is not None  # noqa: S101 - set with the rate
-        usage = rate_limit_hit(scope=self.scope or "api", ident=ident, rate=Rate(self.num_requests, self.duration))
+        limit, period = self.parse_rate(self.rate)
+        if limit is None or period is None:
+            return True
+        usage = rate_limit_hit(scope=self.scope or "api", ident=ident, rate=Rate(limit=limit, period=period))
         self.retry_after = usage.retry_after
         return usage.allowed
 

@@ -17,7 +17,9 @@ import re
 import time
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.core.cache import cache
+from django.utils.translation import ngettext
 
 EXPIRY_MARGIN_SECONDS = 5
 PERIODS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
@@ -59,3 +61,27 @@ def rate_limit_hit(*, scope: str, ident: str, rate: Rate) -> Usage:
         count = cache.incr(key)
     retry_after = max(1, math.ceil((window + 1) * rate.period - now))
     return Usage(allowed=count <= rate.limit, retry_after=retry_after)
+
+
+def mail_rate_limit(*, address: str, client: str | None) -> Usage:
+    """Count one e-mail asked for (a password reset, an invitation) to `address` from the `client` address.
+
+    Counted for every address asked for, known or not, so that the refusal tells nothing about accounts.
+    """
+    per_address = Rate.parse(settings.SCORECARD_MAIL_RATE_PER_ADDRESS)
+    per_client = Rate.parse(settings.SCORECARD_MAIL_RATE_PER_CLIENT)
+    usages = [
+        rate_limit_hit(scope="mail-address", ident=address.strip().lower(), rate=per_address),
+        rate_limit_hit(scope="mail-client", ident=client or "", rate=per_client),
+    ]
+    refused = [usage for usage in usages if not usage.allowed]
+    return Usage(allowed=not refused, retry_after=max((usage.retry_after for usage in refused), default=0))
+
+
+def too_many_mails_message(usage: Usage) -> str:
+    minutes = math.ceil(usage.retry_after / 60)
+    return ngettext(
+        "Too many e-mails were asked for in a short time. Please try again in %(minutes)d minute.",
+        "Too many e-mails were asked for in a short time. Please try again in %(minutes)d minutes.",
+        minutes,
+    ) % {"minutes": minutes}

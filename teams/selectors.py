@@ -2,10 +2,11 @@
 
 from dataclasses import dataclass
 
+from django.contrib.auth.models import User
 from django.db.models import QuerySet
 
 from .access import visible_team_roles
-from .models import Membership, Role, Team, TeamApiKey
+from .models import Invitation, Membership, Role, Team, TeamApiKey
 
 
 @dataclass(frozen=True)
@@ -40,3 +41,8 @@ def memberships_of_team(*, team: Team) -> QuerySet[Membership]:
 
 def api_keys_of_team(*, team: Team) -> QuerySet[TeamApiKey]:
     return TeamApiKey.objects.filter(team=team).select_related("created_by").order_by("revoked", "-created")
+
+
+def invitations_of_user(*, user: User) -> QuerySet[Invitation]:
+    """The invitations waiting for the user's answer."""
+    return Invitation.objects.filter(user=user).select_related("team", "invited_by").order_by("team__name")
