@@ -71,6 +71,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Http404 from a view gets the app's own 404 page, also with DEBUG on (not Django's list of URL patterns).
+    "teams.error_views.NotFoundPageMiddleware",
     # After authentication: records the signed-in user as the actor of every audited change (django-auditlog's
     # middleware, with the client address from teams.remote.client_ip).
     "teams.remote.AuditlogMiddleware",

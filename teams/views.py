@@ -42,6 +42,8 @@ def team_home(request: HttpRequest, team_slug: str) -> HttpResponse:
     team = team_for_member(request.user, team_slug)
     context = {
         "team": team,
+        # Named only to those who may open it: a member of this team alone would follow the link to a 404.
+        "parent": team.parent if team.parent and can(request.user, team.parent, Role.VIEWER) else None,
         "children": team.children.all(),
         "is_admin": can(request.user, team, Role.ADMIN),
     }
