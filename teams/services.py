@@ -40,13 +40,6 @@ def _locked_for_admin_change(membership: Membership, *, keeps_admin: bool) -> Me
 
 
 @transaction.atomic
-def membership_add(*, team: Team, user: User, role: Role) -> Membership:
-    if Membership.objects.filter(team=team, user=user).exists():
-        raise ApplicationError(_("%(user)s is already a member of this team.") % {"user": user}, field="user")
-    return Membership.objects.create(team=team, user=user, role=role)
-
-
-@transaction.atomic
 def membership_change_role(*, membership: Membership, role: Role) -> Membership:
     membership = _locked_for_admin_change(membership, keeps_admin=role == Role.ADMIN)
     membership.role = role
