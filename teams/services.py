@@ -1,5 +1,6 @@
 """Writes for teams, memberships and API keys."""
 
+import secrets
 from typing import cast
 
 from django.conf import settings
@@ -67,6 +68,17 @@ def _user_named(who: str) -> User | None:
     return user
 
 
+def _new_account(*, email: str) -> User:
+    """An account without a password for a new e-mail address, named after it (made unique if someone has the name)."""
+    username = email.lower()[:150]
+    if User.objects.filter(username__iexact=username).exists():
+        username = f"{username[:141]}-{secrets.token_hex(4)}"
+    user = User(username=username, email=email)
+    user.set_unusable_password()
+    user.save()
+    return user
+
+
 @transaction.atomic
 def member_invite(*, team: Team, who: str, role: Role, invited_by: User, base_url: str) -> None:
     """Invite the person named by `who` (a username or an e-mail address); they join by accepting.
@@ -79,10 +91,7 @@ def member_invite(*, team: Team, who: str, role: Role, invited_by: User, base_ur
     who = who.strip()
     user = _user_named(who)
     if user is None and "@" in who:
-        email = User.objects.normalize_email(who)
-        user = User(username=email.lower()[:150], email=email)
-        user.set_unusable_password()
-        user.save()
+        user = _new_account(email=User.objects.normalize_email(who))
     if user is None or Membership.objects.filter(team=team, user=user).exists():
         return
     invitation, _created = Invitation.objects.update_or_create(

@@ -122,6 +122,14 @@ def test_invite_by_email_creates_an_account_that_joins_after_choosing_a_password
     assert Membership.objects.get(user=invited, team=team).role == Role.EDITOR
 
 
+def test_inviting_a_new_address_that_someone_uses_as_username_makes_a_second_account(client_for, team):
+    User.objects.create_user(username="clash@example.com", email="other@example.com")
+    assert invite(client_for("admin"), team, "Clash@Example.com").status_code == 200
+    invited = User.objects.get(email="Clash@example.com")
+    assert invited.username.startswith("clash@example.com-")
+    assert Invitation.objects.get().user == invited
+
+
 def test_invitations_are_throttled_per_address_with_the_same_message_for_everyone(client_for, team, settings):
     settings.SCORECARD_MAIL_RATE_PER_ADDRESS = "2/hour"
     client = client_for("admin")
