@@ -4,7 +4,6 @@ attach to the named field."""
 from typing import Any
 
 from django import forms
-from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
 from metrics.models import Metric
@@ -14,7 +13,6 @@ from teams.selectors import users_of_team
 
 from .models import KPI, Action, NotificationPreference, Perspective, Scorecard, Target
 
-User = get_user_model()
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 

@@ -1,7 +1,6 @@
 from typing import Any, cast
 
 from django.contrib import messages
-from django.contrib.auth import get_user_model
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import User
@@ -19,7 +18,6 @@ from .ratelimit import mail_rate_limit, too_many_mails_message
 from .remote import client_ip
 from .selectors import api_keys_of_team, invitations_of_user, memberships_of_team, team_rows_for_user
 
-UserModel = get_user_model()
 NEW_KEY_SESSION = "new_api_key"
 
 
