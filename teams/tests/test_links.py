@@ -1,7 +1,8 @@
 """Every link the application shows a member leads somewhere they may go: no 403, no 404 behind a link.
 
-The walk starts on the team list, follows every link on every page it reaches (as a member of the child team
-Social, who cannot see its parent Acme), and notes each link that answers 403 or 404.
+The walk starts on the team list, follows every link on every page it reaches, and notes each link that answers
+403 or 404: as viewer, editor and admin of the child team Social (who cannot see its parent Acme), and as a
+viewer of Acme.
 """
 
 from collections import deque
@@ -50,8 +51,8 @@ def broken_links(client, start: str) -> list[tuple[str, str, int]]:
     return broken
 
 
-@pytest.mark.parametrize("who", ["viewer", "editor", "admin"])
-def test_no_page_shows_a_member_of_a_child_team_a_link_they_cannot_follow(client_for, team, users, who):
+@pytest.mark.parametrize("who", ["viewer", "editor", "admin", "parent_viewer"])
+def test_no_page_shows_a_member_a_link_they_cannot_follow(client_for, team, users, who):
     kpi_of(team)
     import_job_of(team, users)
     channel_create(team=team, platform="demo", name="Demo channel", account_ref="demo")
