@@ -8,6 +8,7 @@ from collections.abc import Callable
 import pytest
 from django.db import connections
 from django.db.models.signals import pre_delete, pre_save
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 from rest_framework.test import APIClient
@@ -122,3 +123,25 @@ def test_parallel_requests_over_the_rate_limit_let_exactly_the_limit_through(
     statuses = sorted(status for status, _ in answers)
     assert statuses == [200] * limit + [429] * (callers - limit)
     assert all(int(retry_after) > 0 for status, retry_after in answers if status == 429)
+
+
+@pytest.mark.redis
+def test_parallel_password_reset_requests_for_one_address_send_exactly_the_limit(
+    transactional_db, redis_cache, settings, django_user_model
+):
+    from django.core import mail
+
+    limit, callers = 3, 12
+    settings.SCORECARD_MAIL_RATE_PER_ADDRESS = f"{limit}/hour"
+    django_user_model.objects.create_user(username="ann", email="ann@example.com", password="pw-ann-long-enough")
+    statuses: list[int] = []
+    lock = threading.Lock()
+
+    def ask() -> None:
+        response = Client().post(reverse("password_reset"), {"email": "ann@example.com"})
+        with lock:
+            statuses.append(response.status_code)
+
+    assert run_together(*[ask] * callers) == []
+    assert sorted(statuses) == [302] * limit + [429] * (callers - limit)
+    assert len(mail.outbox) == limit
