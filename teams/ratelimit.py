@@ -18,6 +18,7 @@ import time
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.core import checks
 from django.core.cache import cache
 from django.utils.translation import ngettext
 
@@ -38,6 +39,21 @@ class Rate:
         if match is None:
             raise ValueError(f"A rate looks like “5/hour”, not {text!r}.")
         return cls(limit=int(match.group(1)), period=PERIODS[match.group(2)])
+
+
+MAIL_RATE_SETTINGS = ("SCORECARD_MAIL_RATE_PER_ADDRESS", "SCORECARD_MAIL_RATE_PER_CLIENT")
+
+
+@checks.register()
+def check_mail_rates(app_configs: object = None, **kwargs: object) -> list[checks.CheckMessage]:
+    """A mistyped rate is reported when the app starts, not as an error on the first password reset."""
+    errors: list[checks.CheckMessage] = []
+    for name in MAIL_RATE_SETTINGS:
+        try:
+            Rate.parse(getattr(settings, name))
+        except ValueError as error:
+            errors.append(checks.Error(f"{name}: {error}", id="teams.E001"))
+    return errors
 
 
 @dataclass(frozen=True)

@@ -45,3 +45,12 @@ def test_a_forwarded_address_made_up_by_the_client_does_not_dodge_the_throttle(c
         for n in range(3)
     ]
     assert statuses == [302, 302, 429]
+
+
+def test_a_mistyped_mail_rate_is_reported_by_the_system_check(settings):
+    from django.core.checks import run_checks
+
+    settings.SCORECARD_MAIL_RATE_PER_CLIENT = "twenty an hour"
+    assert [(error.id, error.msg.split(":")[0]) for error in run_checks()] == [
+        ("teams.E001", "SCORECARD_MAIL_RATE_PER_CLIENT")
+    ]
