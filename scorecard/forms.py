@@ -4,25 +4,27 @@ attach to the named field."""
 from typing import Any
 
 from django import forms
-from django.contrib.auth import get_user_model
-from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from metrics.models import Metric
 from strategy.models import StrategyMap, SuccessFactor
-from teams.access import ancestor_ids
 from teams.models import Team
 from teams.number_fields import LocalizedFloatField, number_formfield
+from teams.selectors import users_of_team
 
 from .models import KPI, Action, NotificationPreference, Perspective, Scorecard, Target
 
-User = get_user_model()
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
-def team_members(team: Team) -> Any:
-    """Users who can see the team (members of it or of a team above it)."""
-    return User.objects.filter(Q(memberships__team_id__in=ancestor_ids(team)) | Q(is_superuser=True)).distinct()
+OWNER_NOT_A_MEMBER = _("Choose a member of this team or of a team above it.")
+
+
+def offer_team_members_as_owners(form: forms.BaseForm, team: Team) -> None:
+    """The owner field lists the team's members only, and refuses anyone else with a clear message."""
+    field = form.fields["owner"]
+    field.queryset = users_of_team(team=team)  # type: ignore[attr-defined]
+    field.error_messages["invalid_choice"] = OWNER_NOT_A_MEMBER
 
 
 class ScorecardCreateForm(forms.ModelForm):
@@ -81,7 +83,7 @@ class KpiForm(forms.ModelForm):
         self.fields["success_factor"].queryset = SuccessFactor.objects.filter(  # type: ignore[attr-defined]
             objective__strategy_map=scorecard.strategy_map
         )
-        self.fields["owner"].queryset = team_members(team)  # type: ignore[attr-defined]
+        offer_team_members_as_owners(self, team)
 
 
 class TargetForm(forms.ModelForm):
@@ -114,7 +116,7 @@ class ActionForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["perspective"].queryset = scorecard.perspectives.all()  # type: ignore[attr-defined]
         self.fields["kpi"].queryset = KPI.objects.filter(perspective__scorecard=scorecard)  # type: ignore[attr-defined]
-        self.fields["owner"].queryset = team_members(scorecard.team)  # type: ignore[attr-defined]
+        offer_team_members_as_owners(self, scorecard.team)
 
 
 class ValueEntryForm(forms.Form):

@@ -71,6 +71,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Http404 from a view gets the app's own 404 page, also with DEBUG on (not Django's list of URL patterns).
+    "teams.error_views.NotFoundPageMiddleware",
     # After authentication: records the signed-in user as the actor of every audited change (django-auditlog's
     # middleware, with the client address from teams.remote.client_ip).
     "teams.remote.AuditlogMiddleware",
@@ -288,6 +290,9 @@ REST_FRAMEWORK = {
     # without a queryset); the OpenAPI schema at /api/schema/ is the description of the API.
     "DEFAULT_METADATA_CLASS": None,
 }
+# Password-reset and invitation e-mails, counted per address asked for and per client address (teams.ratelimit).
+SCORECARD_MAIL_RATE_PER_ADDRESS = env.str("SCORECARD_MAIL_RATE_PER_ADDRESS", default="5/hour")
+SCORECARD_MAIL_RATE_PER_CLIENT = env.str("SCORECARD_MAIL_RATE_PER_CLIENT", default="20/hour")
 API_KEY_CUSTOM_HEADER = None  # keys only in "Authorization: Api-Key <key>", never in a URL
 SPECTACULAR_SETTINGS = {
     "TITLE": "Scorecard API",
@@ -325,6 +330,7 @@ AUDITLOG_INCLUDE_TRACKING_MODELS = (
             "scorecard.Action",
             "metrics.Metric",
             "teams.Membership",
+            "teams.Invitation",
         )
     ),
     {

@@ -16,7 +16,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.utils.translation import gettext as _
 
-from .models import Membership, Role, Team, TeamApiKey
+from .models import Invitation, Membership, Role, Team, TeamApiKey
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser, User
@@ -119,6 +119,16 @@ def team_for_request(request: Any, team_slug: str, *, role: Role = Role.VIEWER, 
             )
         return team
     return team_for_member(request.user, team_slug, role=role)
+
+
+def invitation_for_invitee(user: UserLike, invitation_id: int) -> Invitation:
+    """An invitation, for the user it invites only: 404 for anyone else, the team's admins included."""
+    invitation = None
+    if user.is_authenticated:
+        invitation = Invitation.objects.select_related("team").filter(pk=invitation_id, user_id=user.pk).first()
+    if invitation is None:
+        raise Http404(_("No such invitation."))
+    return invitation
 
 
 def can(user: UserLike, team: Team, needed: Role) -> bool:

@@ -11,6 +11,7 @@ from rest_framework.authentication import BaseAuthentication, get_authorization_
 
 from .audit import name_api_key_in_audit_context
 from .models import TeamApiKey
+from .ratelimit import Rate, rate_limit_hit
 
 KEYWORD = "Api-Key"
 # Writing last_used_at on every request would turn each read into a write.
@@ -49,7 +50,29 @@ class IsAuthenticatedOrApiKey(permissions.BasePermission):
         return isinstance(request.auth, TeamApiKey) or bool(request.user and request.user.is_authenticated)
 
 
-class ApiKeyRateThrottle(throttling.SimpleRateThrottle):
+class CountingRateThrottle(throttling.SimpleRateThrottle):
+    """DRF's rate throttle, counted by teams.ratelimit (atomic) instead of DRF's read-modify-write history."""
+
+    retry_after: int | None = None
+
+    def allow_request(self, request: Any, view: Any) -> bool:
+        if self.rate is None:
+            return True
+        ident = self.get_cache_key(request, view)
+        if ident is None:
+            return True
+        limit, period = self.parse_rate(self.rate)
+        if limit is None or period is None:
+            return True
+        usage = rate_limit_hit(scope=self.scope or "api", ident=ident, rate=Rate(limit=limit, period=period))
+        self.retry_after = usage.retry_after
+        return usage.allowed
+
+    def wait(self) -> float | None:
+        return self.retry_after
+
+
+class ApiKeyRateThrottle(CountingRateThrottle):
     """Requests per API key, rate from REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]["api_key"]."""
 
     scope = "api_key"
@@ -60,7 +83,9 @@ class ApiKeyRateThrottle(throttling.SimpleRateThrottle):
         return None
 
 
-class UserRateThrottle(throttling.UserRateThrottle):
+class UserRateThrottle(CountingRateThrottle, throttling.UserRateThrottle):
+    """Requests per signed-in user (per address for anonymous calls); API keys have their own throttle."""
+
     def get_cache_key(self, request: Any, view: Any) -> str | None:
         if isinstance(request.auth, TeamApiKey):
             return None

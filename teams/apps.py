@@ -9,7 +9,7 @@ class TeamsConfig(AppConfig):
     def ready(self) -> None:
         from auditlog.signals import post_log
 
-        from . import schema  # noqa: F401  (registers the API key scheme with drf-spectacular)
+        from . import ratelimit, schema  # noqa: F401  (the rate settings' check; the API key scheme of drf-spectacular)
         from .audit import tag_log_entry
 
         post_log.connect(tag_log_entry, dispatch_uid="teams-audit-owner-tags")

@@ -1,28 +1,24 @@
 from django import forms
-from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
 from .models import ApiKeyScope, Membership, Role
 
-User = get_user_model()
-
 
 class MemberAddForm(forms.Form):
-    """Add an existing user by username or e-mail, or invite a new one by e-mail."""
+    """Invite someone by username or e-mail address; they become a member when they accept."""
 
     who = forms.CharField(
         label=_("Username or e-mail"),
         max_length=254,
-        help_text=_("An existing user is added at once; a new e-mail address gets an invitation."),
+        help_text=_(
+            "They get an invitation to accept on their teams page (a new e-mail address also gets a link to "
+            "choose a password) and become a member once they accept."
+        ),
     )
     role = forms.ChoiceField(label=_("Role"), choices=Role.choices, initial=Role.VIEWER)
 
     def clean_who(self) -> str:
         who = self.cleaned_data["who"].strip()
-        if "@" not in who and not User.objects.filter(username=who).exists():
-            raise forms.ValidationError(
-                _("No user is called “%(who)s”. To invite someone, enter an e-mail address."), params={"who": who}
-            )
         if "@" in who:
             forms.EmailField().clean(who)
         return who

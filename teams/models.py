@@ -63,6 +63,27 @@ class Membership(models.Model):
         return f"{self.user} @ {self.team} ({self.role})"
 
 
+class Invitation(models.Model):
+    """A team admin's offer of a role; the user becomes a member only by accepting it."""
+
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="invitations")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="team_invitations")
+    role = models.CharField(_("role"), max_length=10, choices=Role.choices, default=Role.VIEWER)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "team"], name="invitation_unique_user_team")]
+        ordering = ["-created_at"]
+        verbose_name = _("invitation")
+        verbose_name_plural = _("invitations")
+
+    def __str__(self) -> str:
+        return f"{self.user} invited to {self.team} ({self.role})"
+
+
 class ApiKeyScope(models.TextChoices):
     READ = "read", _("Read")
     INGEST = "ingest", _("Ingest data points")

@@ -1,10 +1,10 @@
-"""The client's address, for the audit trail and the sign-in lockout.
+"""The client's address, for the audit trail, the sign-in lockout and the e-mail rate limits.
 
 Anyone can send an X-Forwarded-For header, so only the hops our own reverse proxies append count: with
 settings.TRUSTED_PROXIES = n (the proxies in front of the app), the client is the n-th address from the
 right of X-Forwarded-For; with 0 (the default) it is REMOTE_ADDR and the header is ignored. django-axes
-(AXES_CLIENT_IP_CALLABLE), django-auditlog (the middleware below) and DRF's throttles (NUM_PROXIES, the same
-rule) all read the address this way.
+(AXES_CLIENT_IP_CALLABLE), django-auditlog (the middleware below), DRF's throttles (NUM_PROXIES, the same
+rule) and the password-reset and invitation e-mail limits (teams.ratelimit) all read the address this way.
 """
 
 from typing import Any

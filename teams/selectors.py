@@ -2,10 +2,11 @@
 
 from dataclasses import dataclass
 
+from django.contrib.auth.models import User
 from django.db.models import QuerySet
 
-from .access import visible_team_roles
-from .models import Membership, Role, Team, TeamApiKey
+from .access import ancestor_ids, visible_team_roles
+from .models import Invitation, Membership, Role, Team, TeamApiKey
 
 
 @dataclass(frozen=True)
@@ -40,3 +41,19 @@ def memberships_of_team(*, team: Team) -> QuerySet[Membership]:
 
 def api_keys_of_team(*, team: Team) -> QuerySet[TeamApiKey]:
     return TeamApiKey.objects.filter(team=team).select_related("created_by").order_by("revoked", "-created")
+
+
+def invitations_of_user(*, user: User) -> QuerySet[Invitation]:
+    """The invitations waiting for the user's answer."""
+    return Invitation.objects.filter(user=user).select_related("team", "invited_by").order_by("team__name")
+
+
+def users_of_team(*, team: Team) -> QuerySet[User]:
+    """The people who may own a team's KPIs and actions: active members of the team or of a team above it.
+
+    Superusers see every team, but they are offered (and accepted) only where they are members: a list of
+    owners must not show people of other organisations.
+    """
+    return (
+        User.objects.filter(is_active=True, memberships__team_id__in=ancestor_ids(team)).distinct().order_by("username")
+    )

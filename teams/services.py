@@ -1,5 +1,6 @@
 """Writes for teams, memberships and API keys."""
 
+import secrets
 from typing import cast
 
 from django.conf import settings
@@ -7,6 +8,7 @@ from django.contrib.auth.models import User
 from django.contrib.auth.tokens import default_token_generator
 from django.core.mail import send_mail
 from django.db import transaction
+from django.db.models import Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.encoding import force_bytes
@@ -14,29 +16,33 @@ from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
 
 from .errors import ApplicationError
-from .models import ApiKeyScope, Membership, Role, Team, TeamApiKey
+from .models import ApiKeyScope, Invitation, Membership, Role, Team, TeamApiKey
 
 
-def _ensure_another_admin(membership: Membership) -> None:
-    if membership.role != Role.ADMIN:
-        return
-    others = Membership.objects.filter(team=membership.team, role=Role.ADMIN).exclude(pk=membership.pk)
-    if not others.exists():
+def _locked_for_admin_change(membership: Membership, *, keeps_admin: bool) -> Membership:
+    """The membership, fresh and locked; refuses a change that would leave its team without an admin.
+
+    Two admins demoting or removing each other at the same time would each still see the other as admin.
+    Every admin membership of the team (and this one) is locked first, in id order so that two requests
+    cannot deadlock, and only then counted: the second request waits and counts what the first left.
+    """
+    locked = list(
+        Membership.objects.select_for_update()
+        .filter(Q(team_id=membership.team_id, role=Role.ADMIN) | Q(pk=membership.pk))
+        .order_by("pk")
+    )
+    current = next((m for m in locked if m.pk == membership.pk), None)
+    if current is None:
+        raise ApplicationError(_("%(user)s is no longer a member of this team.") % {"user": membership.user})
+    last_admin = current.role == Role.ADMIN and not any(m.role == Role.ADMIN for m in locked if m.pk != current.pk)
+    if last_admin and not keeps_admin:
         raise ApplicationError(_("A team needs at least one admin: make someone else admin first."))
-
-
-@transaction.atomic
-def membership_add(*, team: Team, user: User, role: Role) -> Membership:
-    if Membership.objects.filter(team=team, user=user).exists():
-        raise ApplicationError(_("%(user)s is already a member of this team.") % {"user": user}, field="user")
-    return Membership.objects.create(team=team, user=user, role=role)
+    return current
 
 
 @transaction.atomic
 def membership_change_role(*, membership: Membership, role: Role) -> Membership:
-    membership = Membership.objects.select_for_update().get(pk=membership.pk)
-    if role != Role.ADMIN:
-        _ensure_another_admin(membership)
+    membership = _locked_for_admin_change(membership, keeps_admin=role == Role.ADMIN)
     membership.role = role
     membership.save(update_fields=["role"])
     return membership
@@ -44,9 +50,7 @@ def membership_change_role(*, membership: Membership, role: Role) -> Membership:
 
 @transaction.atomic
 def membership_remove(*, membership: Membership) -> None:
-    membership = Membership.objects.select_for_update().get(pk=membership.pk)
-    _ensure_another_admin(membership)
-    membership.delete()
+    _locked_for_admin_change(membership, keeps_admin=False).delete()
 
 
 def invitation_link(*, user: User, base_url: str) -> str:
@@ -56,33 +60,86 @@ def invitation_link(*, user: User, base_url: str) -> str:
     return base_url.rstrip("/") + reverse("password_reset_confirm", args=[uid, token])
 
 
+def _user_named(who: str) -> User | None:
+    """The user whose username is `who`, or else whose e-mail address it is."""
+    user = User.objects.filter(username=who).first()
+    if user is None and "@" in who:
+        user = User.objects.filter(email__iexact=User.objects.normalize_email(who)).order_by("pk").first()
+    return user
+
+
+def _new_account(*, email: str) -> User:
+    """An account without a password for a new e-mail address, named after it (made unique if someone has the name)."""
+    username = email.lower()[:150]
+    if User.objects.filter(username__iexact=username).exists():
+        username = f"{username[:141]}-{secrets.token_hex(4)}"
+    user = User(username=username, email=email)
+    user.set_unusable_password()
+    user.save()
+    return user
+
+
 @transaction.atomic
-def member_invite(*, team: Team, email: str, role: Role, invited_by: User, base_url: str) -> Membership:
-    """Add the user with this e-mail, creating an account with a set-password link if needed."""
-    email = User.objects.normalize_email(email).strip()
-    user = User.objects.filter(email__iexact=email).first()
-    created = user is None
-    if user is None:
-        user = User(username=email.lower()[:150], email=email)
-        user.set_unusable_password()
-        user.save()
-    membership = membership_add(team=team, user=user, role=role)
-    if created:
-        context = {
-            "team": team,
-            "invited_by": invited_by,
-            "link": invitation_link(user=user, base_url=base_url),
-            "username": user.get_username(),
-        }
-        transaction.on_commit(
-            lambda: send_mail(
-                subject=_("You are invited to %(team)s on Scorecard") % {"team": team.name},
-                message=render_to_string("teams/email/invitation.txt", context),
-                from_email=settings.DEFAULT_FROM_EMAIL,
-                recipient_list=[email],
-            )
-        )
+def member_invite(*, team: Team, who: str, role: Role, invited_by: User, base_url: str) -> None:
+    """Invite the person named by `who` (a username or an e-mail address); they join by accepting.
+
+    Nothing here tells the admin who has an account or who is a member already: the caller shows the
+    same "invitation sent" for every `who`. An unknown username gets nothing (there is no one to
+    write to), a member nothing, a new e-mail address an account with a set-password link, and every
+    other user an invitation to accept or decline on their teams page.
+    """
+    who = who.strip()
+    user = _user_named(who)
+    if user is None and "@" in who:
+        user = _new_account(email=User.objects.normalize_email(who))
+    if user is None or Membership.objects.filter(team=team, user=user).exists():
+        return
+    invitation, _created = Invitation.objects.update_or_create(
+        team=team, user=user, defaults={"role": role, "invited_by": invited_by}
+    )
+    from .tasks import invitation_mail_send
+
+    transaction.on_commit(lambda: invitation_mail_send.delay(invitation.pk, base_url))
+
+
+def invitation_mail(*, invitation_id: int, base_url: str) -> None:
+    """E-mail the invitation; someone who never chose a password gets a set-password link with it."""
+    invitation = Invitation.objects.select_related("team", "user", "invited_by").filter(pk=invitation_id).first()
+    if invitation is None or not invitation.user.email:  # answered before the mail went out
+        return
+    user = invitation.user
+    context = {
+        "team": invitation.team,
+        "role": Role(invitation.role).label,
+        "invited_by": invitation.invited_by,
+        "accept_link": base_url.rstrip("/") + reverse("teams:team-list"),
+        "password_link": None if user.has_usable_password() else invitation_link(user=user, base_url=base_url),
+        "username": user.get_username(),
+    }
+    send_mail(
+        subject=_("You are invited to %(team)s on Scorecard") % {"team": invitation.team.name},
+        message=render_to_string("teams/email/invitation.txt", context),
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        recipient_list=[user.email],
+    )
+
+
+@transaction.atomic
+def invitation_accept(*, invitation: Invitation) -> Membership:
+    """The invited user joins the team with the invited role (a member already keeps their role)."""
+    locked = Invitation.objects.select_for_update().filter(pk=invitation.pk).first()
+    if locked is None:
+        raise ApplicationError(_("This invitation was withdrawn or has already been answered."))
+    membership, _created = Membership.objects.get_or_create(
+        team_id=locked.team_id, user_id=locked.user_id, defaults={"role": locked.role}
+    )
+    locked.delete()
     return membership
+
+
+@transaction.atomic
+def invitation_decline(*, invitation: Invitation) -> None:
+    Invitation.objects.filter(pk=invitation.pk).delete()
 
 
 def parse_scopes(raw: str | list[str]) -> list[str]:

@@ -6,6 +6,7 @@ app_name = "teams"
 
 urlpatterns = [
     path("teams/", views.team_list, name="team-list"),
+    path("teams/invitations/<int:invitation_id>/", views.invitation_respond, name="invitation-respond"),
     path("t/<slug:team_slug>/", views.team_home, name="team-home"),
     path("t/<slug:team_slug>/settings/members/", views.team_members, name="team-members"),
     path(

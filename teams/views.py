@@ -1,7 +1,7 @@
-from typing import cast
+from typing import Any, cast
 
 from django.contrib import messages
-from django.contrib.auth import get_user_model
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import User
 from django.http import HttpRequest, HttpResponse
@@ -10,13 +10,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
 from . import services
-from .access import can, team_for_member
+from .access import can, invitation_for_invitee, team_for_member
 from .errors import ApplicationError
 from .forms import ApiKeyCreateForm, MemberAddForm, MembershipRoleForm
 from .models import Membership, Role, TeamApiKey
-from .selectors import api_keys_of_team, memberships_of_team, team_rows_for_user
+from .ratelimit import mail_rate_limit, too_many_mails_message
+from .remote import client_ip
+from .selectors import api_keys_of_team, invitations_of_user, memberships_of_team, team_rows_for_user
 
-UserModel = get_user_model()
 NEW_KEY_SESSION = "new_api_key"
 
 
@@ -24,8 +25,13 @@ NEW_KEY_SESSION = "new_api_key"
 @require_safe
 def team_list(request: HttpRequest) -> HttpResponse:
     rows = team_rows_for_user(request.user)
-    # The navbar's team switcher shows the same rows: no need to compute them twice.
-    return render(request, "teams/team_list.html", {"rows": rows, "nav_team_rows": rows})
+    context = {
+        "rows": rows,
+        # The navbar's team switcher shows the same rows: no need to compute them twice.
+        "nav_team_rows": rows,
+        "invitations": invitations_of_user(user=cast(User, request.user)),
+    }
+    return render(request, "teams/team_list.html", context)
 
 
 @login_required
@@ -34,6 +40,8 @@ def team_home(request: HttpRequest, team_slug: str) -> HttpResponse:
     team = team_for_member(request.user, team_slug)
     context = {
         "team": team,
+        # Named only to those who may open it: a member of this team alone would follow the link to a 404.
+        "parent": team.parent if team.parent and can(request.user, team.parent, Role.VIEWER) else None,
         "children": team.children.all(),
         "is_admin": can(request.user, team, Role.ADMIN),
     }
@@ -44,28 +52,60 @@ def team_home(request: HttpRequest, team_slug: str) -> HttpResponse:
 def team_members(request: HttpRequest, team_slug: str) -> HttpResponse:
     team = team_for_member(request.user, team_slug, role=Role.ADMIN)
     form = MemberAddForm(request.POST or None)
+    status = 200
     if request.method == "POST" and form.is_valid():
-        who, role = form.cleaned_data["who"], Role(form.cleaned_data["role"])
-        try:
-            user = UserModel.objects.filter(username=who).first()
-            if user is not None:
-                services.membership_add(team=team, user=user, role=role)
-                messages.success(request, _("%(user)s was added as %(role)s.") % {"user": user, "role": role.label})
-            else:
-                services.member_invite(
-                    team=team,
-                    email=who,
-                    role=role,
-                    invited_by=cast(User, request.user),
-                    base_url=request.build_absolute_uri("/"),
-                )
-                messages.success(request, _("%(email)s was added; an invitation is on its way.") % {"email": who})
-        except ApplicationError as error:
-            form.add_error("who", error.message)
-        else:
+        who = form.cleaned_data["who"]
+        usage = mail_rate_limit(address=who, client=client_ip(request))
+        if usage.allowed:
+            services.member_invite(
+                team=team,
+                who=who,
+                role=Role(form.cleaned_data["role"]),
+                invited_by=cast(User, request.user),
+                base_url=request.build_absolute_uri("/"),
+            )
+            # The same words whoever `who` is: the page does not tell who has an account or is a member.
+            messages.success(request, _("Invitation sent to %(who)s.") % {"who": who})
             return redirect("teams:team-members", team.slug)
+        form.add_error("who", too_many_mails_message(usage))
+        status = 429
     context = {"team": team, "form": form, "memberships": memberships_of_team(team=team), "roles": Role.choices}
-    return render(request, "teams/team_members.html", context)
+    return render(request, "teams/team_members.html", context, status=status)
+
+
+@login_required
+@require_POST
+def invitation_respond(request: HttpRequest, invitation_id: int) -> HttpResponse:
+    invitation = invitation_for_invitee(request.user, invitation_id)
+    answer = request.POST.get("answer")
+    try:
+        if answer == "accept":
+            membership = services.invitation_accept(invitation=invitation)
+            messages.success(
+                request,
+                _("You joined %(team)s as %(role)s.")
+                % {"team": invitation.team.name, "role": Role(membership.role).label},
+            )
+            return redirect(invitation.team)
+        if answer == "decline":
+            services.invitation_decline(invitation=invitation)
+            messages.success(request, _("You declined the invitation to %(team)s.") % {"team": invitation.team.name})
+        else:
+            messages.error(request, _("Accept or decline the invitation."))
+    except ApplicationError as error:
+        messages.error(request, error.message)
+    return redirect("teams:team-list")
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    """Django's password reset, with the e-mails it sends counted per address and per client address."""
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        usage = mail_rate_limit(address=form.cleaned_data["email"], client=client_ip(self.request))
+        if usage.allowed:
+            return super().form_valid(form)
+        form.add_error("email", too_many_mails_message(usage))
+        return self.render_to_response(self.get_context_data(form=form), status=429)
 
 
 @login_required

@@ -3,15 +3,18 @@
 from typing import Any
 
 from django.contrib.auth import get_user_model
+from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from metrics.models import Metric
 from strategy.models import StrategyMap, SuccessFactor
+from teams.selectors import users_of_team
 
-from ..forms import team_members
 from ..models import KPI, Action, Perspective, Scorecard, Target
 
 User = get_user_model()
+# The same words for a user of another organisation and for no user at all: the API does not tell them apart.
+OWNER_NOT_FOUND = _("No member of this team or of a team above it is called “{value}”.")
 
 
 class TeamScopedSerializer(serializers.ModelSerializer):
@@ -29,7 +32,7 @@ class TeamScopedSerializer(serializers.ModelSerializer):
             "success_factor": lambda: SuccessFactor.objects.filter(objective__strategy_map__team=team),
             "perspective": lambda: Perspective.objects.filter(scorecard=scorecard),
             "kpi": lambda: KPI.objects.filter(perspective__scorecard=scorecard),
-            "owner": lambda: team_members(team),
+            "owner": lambda: users_of_team(team=team),
         }
         for name, queryset in querysets.items():
             field = self.fields.get(name)
@@ -64,7 +67,11 @@ class KpiSerializer(TeamScopedSerializer):
         slug_field="key", queryset=Metric.objects.none(), required=False, allow_null=True
     )
     owner = serializers.SlugRelatedField(  # type: ignore[var-annotated]
-        slug_field="username", queryset=User.objects.none(), required=False, allow_null=True
+        slug_field="username",
+        queryset=User.objects.none(),
+        required=False,
+        allow_null=True,
+        error_messages={"does_not_exist": OWNER_NOT_FOUND},
     )
 
     class Meta:
@@ -98,7 +105,11 @@ class TargetSerializer(serializers.ModelSerializer):
 
 class ActionSerializer(TeamScopedSerializer):
     owner = serializers.SlugRelatedField(  # type: ignore[var-annotated]
-        slug_field="username", queryset=User.objects.none(), required=False, allow_null=True
+        slug_field="username",
+        queryset=User.objects.none(),
+        required=False,
+        allow_null=True,
+        error_messages={"does_not_exist": OWNER_NOT_FOUND},
     )
 
     class Meta:

@@ -5,14 +5,14 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
-from teams.access import role_for
 from teams.errors import ApplicationError
 from teams.models import Team
+from teams.selectors import users_of_team
 
 
 def require_member(user: Any, team: Team, *, field: str = "owner") -> None:
-    """Owners must be able to see the team, or they could not act on what they own."""
-    if user is not None and role_for(user, team) is None:
+    """Owners are members of the team (or of a team above it), or they could not act on what they own."""
+    if user is not None and not users_of_team(team=team).filter(pk=user.pk).exists():
         raise ApplicationError(_("%(user)s is not a member of this team.") % {"user": user.get_username()}, field=field)
 
 

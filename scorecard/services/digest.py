@@ -18,6 +18,9 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from teams.models import Team
+from teams.selectors import users_of_team
+
 from ..models import KPI, Action, NotificationPreference, Scorecard
 from ..periods import Period
 from ..scoring import RED
@@ -79,12 +82,29 @@ def _collect_actions(digests: dict[int, Digest], now: datetime) -> list[Action]:
     return changed
 
 
+def _keep_what_owners_can_open(digests: dict[int, Digest]) -> None:
+    """An owner who has left a team hears no more about it: the mail would name its KPIs and link to a 404."""
+    superusers = set(User.objects.filter(is_superuser=True, is_active=True).values_list("pk", flat=True))
+    readers: dict[int, set[int]] = {}
+
+    def can_open(user_id: int, team: Team) -> bool:
+        if team.pk not in readers:
+            readers[team.pk] = set(users_of_team(team=team).values_list("pk", flat=True)) | superusers
+        return user_id in readers[team.pk]
+
+    for user_id, digest in digests.items():
+        digest.red = [item for item in digest.red if can_open(user_id, item.kpi.perspective.scorecard.team)]
+        digest.stale = [item for item in digest.stale if can_open(user_id, item.kpi.perspective.scorecard.team)]
+        digest.overdue = [action for action in digest.overdue if can_open(user_id, action.perspective.scorecard.team)]
+
+
 def digest_send(*, now: datetime | None = None) -> int:
     """Send today's digests; returns how many e-mails went out."""
     now = now or timezone.now()
     digests: dict[int, Digest] = defaultdict(Digest)
     changed_kpis = _collect_kpis(digests, now)
     changed_actions = _collect_actions(digests, now)
+    _keep_what_owners_can_open(digests)
     opted_out = set(NotificationPreference.objects.filter(daily_digest=False).values_list("user_id", flat=True))
     sent = 0
     for user in User.objects.filter(pk__in=[pk for pk, digest in digests.items() if digest]).exclude(email=""):

@@ -12,6 +12,7 @@ from scorecard import services
 from scorecard.models import NotificationPreference
 from scorecard.services.digest import digest_send
 from scorecard.tasks import send_daily_digest
+from teams.models import Membership
 
 pytestmark = pytest.mark.django_db
 
@@ -47,6 +48,12 @@ def test_owner_gets_one_digest_and_is_not_told_twice(owned, users):
 
     assert digest_send() == 0
     assert len(mail.outbox) == 1
+
+
+def test_an_owner_who_left_the_team_hears_nothing_more_about_it(owned, users, team):
+    Membership.objects.filter(user=users["editor"], team=team).delete()
+    assert digest_send() == 0
+    assert mail.outbox == []
 
 
 def test_a_new_due_date_that_passes_is_reported_again(owned):

@@ -43,6 +43,31 @@ def test_healthz_is_503_when_the_broker_is_unreachable(client, monkeypatch):
     assert body["database"]["ok"] is True
 
 
+@pytest.mark.django_db
+def test_healthz_tells_an_anonymous_caller_only_what_fails_and_logs_why(client, monkeypatch, caplog):
+    monkeypatch.setattr(celery_app.conf, "broker_url", "redis://127.0.0.1:1/0")
+    response = client.get("/healthz")
+    assert response.status_code == 503
+    assert response.json() == {
+        "status": "failing",
+        "database": {"ok": True},
+        "broker": {"ok": False},
+        "cache": {"ok": True},
+    }
+    assert "127.0.0.1" not in response.content.decode()
+    assert "Health check of the broker failed" in caplog.text
+    assert "127.0.0.1:1" in caplog.text or "Connection refused" in caplog.text
+
+
+@pytest.mark.django_db
+def test_healthz_shows_a_signed_in_superuser_what_went_wrong(client_for, monkeypatch):
+    monkeypatch.setattr(celery_app.conf, "broker_url", "redis://127.0.0.1:1/0")
+    assert "error" not in client_for("admin").get("/healthz").json()["broker"]
+    body = client_for("superuser").get("/healthz").json()
+    assert body["broker"]["ok"] is False
+    assert body["broker"]["error"]
+
+
 def run_django(*args: str, **env: str) -> subprocess.CompletedProcess:
     environment = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "DJANGO_SETTINGS_MODULE"}}
     environment.update(env)

@@ -7,7 +7,7 @@ from django.contrib.auth import get_user_model
 from django.core import mail
 from django.urls import reverse
 
-from teams.models import Membership, Role
+from teams.models import Invitation, Membership, Role
 
 pytestmark = pytest.mark.django_db
 User = get_user_model()
@@ -17,35 +17,93 @@ def members_url(team):
     return reverse("teams:team-members", args=[team.slug])
 
 
-def test_admin_adds_an_existing_user_by_username(client_for, team, users):
-    response = client_for("admin").post(members_url(team), {"who": "outsider", "role": "editor"})
-    assert response.status_code == 302
-    assert Membership.objects.get(user=users["outsider"], team=team).role == Role.EDITOR
+def invite(client, team, who, role="editor", **extra):
+    return client.post(members_url(team), {"who": who, "role": role}, follow=True, **extra)
 
 
-def test_adding_a_member_twice_is_refused_with_a_message(client_for, team):
-    response = client_for("admin").post(members_url(team), {"who": "viewer", "role": "editor"})
-    assert response.status_code == 200
-    assert "already a member" in response.context["form"].errors["who"][0]
-    assert Membership.objects.get(user__username="viewer", team=team).role == Role.VIEWER
+def page_text(response) -> str:
+    """What the admin sees after inviting, without the parts that differ per request (CSRF tokens)."""
+    return re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "", response.content.decode())
 
 
-def test_unknown_username_gets_a_form_error(client_for, team):
-    response = client_for("admin").post(members_url(team), {"who": "nobody", "role": "viewer"})
-    assert response.status_code == 200
-    assert "No user is called" in response.context["form"].errors["who"][0]
-    assert not User.objects.filter(username="nobody").exists()
+def test_inviting_answers_the_same_for_unknown_users_existing_users_and_members(
+    client_for, team, users, django_capture_on_commit_callbacks
+):
+    client = client_for("admin")
+    answers = set()
+    for who in ["nobody", "outsider", "outsider@example.com", "viewer", "viewer@example.com", "someone@example.com"]:
+        with django_capture_on_commit_callbacks(execute=True):
+            response = invite(client, team, who)
+        assert [message.message for message in response.context["messages"]] == [f"Invitation sent to {who}."]
+        rest_of_page = page_text(response).replace(f"Invitation sent to {who}.", "")
+        answers.add((response.redirect_chain[0], response.status_code, rest_of_page))
+    assert len(answers) == 1
+    assert not Membership.objects.filter(team=team, user=users["outsider"]).exists()
+    assert Membership.objects.get(team=team, user=users["viewer"]).role == Role.VIEWER
+    # The outsider was invited by name and by address; the viewer is a member already; "nobody" is no one.
+    recipients = sorted(message.to[0] for message in mail.outbox)
+    assert recipients == ["outsider@example.com", "outsider@example.com", "someone@example.com"]
 
 
-def test_invite_by_email_creates_the_user_and_mails_a_set_password_link(
+def test_an_invited_user_becomes_a_member_only_by_accepting(
+    client_for, client, team, users, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        invite(client_for("admin"), team, "outsider")
+    assert not Membership.objects.filter(team=team, user=users["outsider"]).exists()
+    assert len(mail.outbox) == 1
+    assert "owner invited you to the team Social on Scorecard, as Editor." in mail.outbox[0].body
+    link = re.search(r"http://testserver(/\S+)", mail.outbox[0].body).group(1)
+    assert link == reverse("teams:team-list")
+
+    outsider = client_for("outsider")
+    assert outsider.get(team.get_absolute_url()).status_code == 404
+    page = outsider.get(link)
+    invitation = page.context["invitations"].get()
+    assert "owner invited you to Social as Editor." in page.content.decode()
+    answer = outsider.post(reverse("teams:invitation-respond", args=[invitation.pk]), {"answer": "accept"}, follow=True)
+    assert answer.redirect_chain[-1][0] == team.get_absolute_url()
+    assert "You joined Social as Editor." in answer.content.decode()
+    assert Membership.objects.get(team=team, user=users["outsider"]).role == Role.EDITOR
+    assert not Invitation.objects.exists()
+
+
+def test_an_invited_user_who_declines_does_not_join(client_for, team, users):
+    invite(client_for("admin"), team, "outsider")
+    invitation = Invitation.objects.get(user=users["outsider"])
+    answer = client_for("outsider").post(
+        reverse("teams:invitation-respond", args=[invitation.pk]), {"answer": "decline"}, follow=True
+    )
+    assert "You declined the invitation to Social." in answer.content.decode()
+    assert not Membership.objects.filter(team=team, user=users["outsider"]).exists()
+    assert not Invitation.objects.exists()
+
+
+@pytest.mark.parametrize("who", ["admin", "viewer", "superuser"])
+def test_no_one_else_can_answer_an_invitation(client_for, team, users, who):
+    invite(client_for("admin"), team, "outsider")
+    invitation = Invitation.objects.get(user=users["outsider"])
+    url = reverse("teams:invitation-respond", args=[invitation.pk])
+    assert client_for(who).post(url, {"answer": "accept"}).status_code == 404
+    assert Invitation.objects.filter(pk=invitation.pk).exists()
+    assert not Membership.objects.filter(team=team, user=users["outsider"]).exists()
+
+
+def test_invitations_are_answered_by_post_only(client_for, team, users):
+    invite(client_for("admin"), team, "outsider")
+    invitation = Invitation.objects.get(user=users["outsider"])
+    assert client_for("outsider").get(reverse("teams:invitation-respond", args=[invitation.pk])).status_code == 405
+
+
+def test_invite_by_email_creates_an_account_that_joins_after_choosing_a_password(
     client_for, client, team, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
-        response = client_for("admin").post(members_url(team), {"who": "New.Person@Example.com", "role": "editor"})
-    assert response.status_code == 302
+        response = invite(client_for("admin"), team, "New.Person@Example.com")
+    assert response.status_code == 200
     invited = User.objects.get(email__iexact="new.person@example.com")
     assert not invited.has_usable_password()
-    assert Membership.objects.get(user=invited, team=team).role == Role.EDITOR
+    assert not Membership.objects.filter(user=invited).exists()
     assert len(mail.outbox) == 1
     link = re.search(r"http://testserver(/accounts/reset/\S+)", mail.outbox[0].body).group(1)
 
@@ -57,6 +115,38 @@ def test_invite_by_email_creates_the_user_and_mails_a_set_password_link(
     assert done.status_code == 302
     invited.refresh_from_db()
     assert invited.check_password("a-long-new-secret-9")
+
+    client.post(reverse("login"), {"username": invited.username, "password": "a-long-new-secret-9"})
+    invitation = client.get(reverse("teams:team-list")).context["invitations"].get()
+    client.post(reverse("teams:invitation-respond", args=[invitation.pk]), {"answer": "accept"})
+    assert Membership.objects.get(user=invited, team=team).role == Role.EDITOR
+
+
+def test_inviting_a_new_address_that_someone_uses_as_username_makes_a_second_account(client_for, team):
+    User.objects.create_user(username="clash@example.com", email="other@example.com")
+    assert invite(client_for("admin"), team, "Clash@Example.com").status_code == 200
+    invited = User.objects.get(email="Clash@example.com")
+    assert invited.username.startswith("clash@example.com-")
+    assert Invitation.objects.get().user == invited
+
+
+def test_invitations_are_throttled_per_address_with_the_same_message_for_everyone(client_for, team, settings):
+    settings.SCORECARD_MAIL_RATE_PER_ADDRESS = "2/hour"
+    client = client_for("admin")
+    for who in ["nobody", "outsider"]:
+        assert [invite(client, team, who).status_code for _ in range(2)] == [200, 200]
+        refused = invite(client, team, who)
+        assert refused.status_code == 429
+        assert "Too many e-mails were asked for in a short time" in refused.context["form"].errors["who"][0]
+
+
+def test_invitations_are_throttled_per_client_address(client_for, team, settings):
+    settings.SCORECARD_MAIL_RATE_PER_CLIENT = "3/hour"
+    client = client_for("admin")
+    statuses = [invite(client, team, f"person{n}@example.com", REMOTE_ADDR="10.0.0.7").status_code for n in range(4)]
+    assert statuses == [200, 200, 200, 429]
+    assert invite(client, team, "person9@example.com", REMOTE_ADDR="10.0.0.8").status_code == 200
+    assert not Invitation.objects.filter(user__email="person3@example.com").exists()
 
 
 def test_admin_changes_a_role(client_for, team, users):
