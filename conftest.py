@@ -31,6 +31,15 @@ def _services_for_markers(request):
 
 
 @pytest.fixture(autouse=True)
+def _default_language():
+    """A request in Dutch leaves Dutch active in its thread; code tested outside a request must not inherit it."""
+    from django.utils import translation
+
+    yield
+    translation.deactivate()
+
+
+@pytest.fixture(autouse=True)
 def _fresh_cache():
     from django.core.cache import cache
 
