@@ -48,3 +48,14 @@ def import_uploads_expire() -> int:
     from .import_services import import_uploads_expire as expire
 
     return expire()
+
+
+# --- "Connect with …" tokens ------------------------------------------------------------------
+
+
+@shared_task(acks_late=True, ignore_result=True)
+def channel_tokens_refresh() -> int:
+    """Every 10 minutes (CELERY_BEAT_SCHEDULE): renew OAuth tokens that expire soon, mark lapsed connections."""
+    from .oauth.services import channels_tokens_refresh_due
+
+    return channels_tokens_refresh_due()

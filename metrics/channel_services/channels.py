@@ -26,8 +26,8 @@ def _check_config(connector: Connector, *, account_ref: str, options: dict[str, 
 
 
 def _check_credentials(connector: Connector, credentials: dict[str, str]) -> None:
-    for credential in connector.credential_fields:
-        if credential.required and not credentials.get(credential.name):
+    for credential in connector.credential_fields:  # a token from "Connect with …" stands in for a pasted key
+        if credential.required and not credentials.get(credential.name) and not credentials.get("token"):
             raise ApplicationError(
                 _("%(platform)s needs the %(what)s.") % {"platform": connector.label, "what": credential.label},
                 field="credential",

@@ -43,9 +43,14 @@ class YouTubeConnector(Connector):
 
     def fetch(self, ctx: FetchContext) -> FetchResult:
         ref = ctx.account_ref.strip()
-        params = {"part": "statistics", "key": ctx.secret("api_key")}
+        # A channel connected with Google carries the owner's OAuth token; one added by hand, an API key.
+        token = ctx.secret("token")
+        params = {"part": "statistics"} if token else {"part": "statistics", "key": ctx.secret("api_key")}
+        headers = {"Authorization": f"Bearer {token}"} if token else {}
         params["forHandle" if ref.startswith("@") else "id"] = ref
-        response = send(ctx, "GET", f"{ctx.config['base_url']}/channels", platform_label="YouTube", params=params)
+        response = send(
+            ctx, "GET", f"{ctx.config['base_url']}/channels", platform_label="YouTube", params=params, headers=headers
+        )
         body = json_body(response)
         reasons = _reasons(body)
         if "quotaExceeded" in reasons or "rateLimitExceeded" in reasons:
