@@ -138,5 +138,9 @@ def channel_update(
 
 @transaction.atomic
 def channel_delete(*, channel: Channel) -> None:
-    """Delete the channel; its metrics and their data points stay (no longer fed)."""
+    """Delete the channel; its metrics and their data points stay (no longer fed). A channel connected with
+    "Connect with …" also tells the platform, after commit, that its tokens are no longer used."""
+    from ..oauth.services import tokens_revoke_later
+
+    tokens_revoke_later(channel=channel)
     channel.delete()

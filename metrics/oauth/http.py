@@ -6,10 +6,10 @@ from __future__ import annotations
 import httpx
 from django.conf import settings
 
-from ..channel_services.sync import _ssl_context
-
 
 def oauth_client() -> httpx.Client:
+    from ..channel_services.sync import _ssl_context  # built once per process, shared with the connectors
+
     return httpx.Client(
         timeout=settings.SCORECARD_CONNECTOR_TIMEOUT,
         verify=_ssl_context(),

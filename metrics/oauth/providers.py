@@ -257,10 +257,12 @@ def _guarded(provider: Provider, action: str) -> Iterator[None]:
     try:
         yield
     except OAuthError as error:
-        code = error.error if isinstance(error.error, str) else "refused"
+        # Standard servers send an error code; Meta's Graph sends {"error": {"code": 190, ...}} for a dead token.
+        graph = error.error if isinstance(error.error, dict) else {}
+        code = error.error if isinstance(error.error, str) else f"code {graph.get('code', '?')}"
         raise ProviderError(
             _("%(platform)s refused to %(action)s (%(code)s).") % {**label, "code": code},
-            revoked=code in ("invalid_grant", "invalid_token", "access_denied"),
+            revoked=code in ("invalid_grant", "invalid_token", "access_denied") or graph.get("code") == 190,
         ) from error
     except httpx.HTTPStatusError as error:
         status = error.response.status_code

@@ -23,7 +23,7 @@ from ..channel_services import channel_create
 from ..crypto import CredentialsUnreadableError, credentials_decrypt, credentials_encrypt
 from ..models import Channel
 from .accounts import Account
-from .providers import PROVIDERS, Provider, ProviderError, get_provider, refresh
+from .providers import PROVIDERS, Provider, ProviderError, get_provider, refresh, revoke
 
 logger = logging.getLogger(__name__)
 
@@ -164,3 +164,22 @@ def lapsing_soon(*, team_ids: list[int], now: datetime | None = None, days: int 
         .select_related("team")
         .order_by("team_id", "name")
     )
+
+
+def tokens_revoke_later(*, channel: Channel) -> None:
+    """After commit, revoke the channel's tokens at the platform (best effort: a failure is logged, not raised)."""
+    provider = get_provider(channel.oauth_provider)
+    if provider is None or not channel.credentials_encrypted:
+        return
+    try:
+        credentials = credentials_decrypt(channel.credentials_encrypted)
+    except CredentialsUnreadableError:
+        return
+
+    def send() -> None:
+        try:
+            revoke(provider, credentials=credentials)
+        except ProviderError as error:
+            logger.warning("Could not revoke the tokens of deleted channel %s: %s", channel.pk, error)
+
+    transaction.on_commit(send)

@@ -1,0 +1,139 @@
+"""Token lifecycle: renewal ahead of expiry (rotated refresh tokens kept), revocation and expiry to needs attention,
+Reconnect that keeps the channel and its history, and two workers renewing at once on PostgreSQL."""
+
+from __future__ import annotations
+
+import threading
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from django.db import connection
+from django.urls import reverse
+from django.utils import timezone
+
+from metrics.crypto import credentials_decrypt
+from metrics.models import Channel, DataPoint, Metric
+from metrics.oauth.services import channel_token_refresh, channels_tokens_refresh_due
+from metrics.services import PointIn, datapoints_upsert
+from metrics.tests.oauth_fakes import REFRESHABLE, ROTATES, install
+from metrics.tests.test_oauth_connect import come_back
+
+pytestmark = pytest.mark.django_db
+
+
+def connected_channel(client, team, fake):
+    response, _back = come_back(
+        client, client.post(reverse("metrics:channel-connect", args=[team.slug, fake.key]))["Location"]
+    )
+    client.post(response["Location"], {"account": "0"})
+    return Channel.objects.get()
+
+
+def due_soon(channel):
+    Channel.objects.filter(pk=channel.pk).update(token_expires_at=timezone.now() + timedelta(minutes=1))
+
+
+@pytest.fixture(params=REFRESHABLE)
+def refreshable(request, httpserver, settings, client_for, team):
+    fake = install(httpserver, settings, request.param)
+    return fake, connected_channel(client_for("admin"), team, fake)
+
+
+def test_a_token_is_renewed_ahead_of_expiry_and_the_newest_refresh_token_kept(refreshable):
+    fake, channel = refreshable
+    first = credentials_decrypt(channel.credentials_encrypted)
+    due_soon(channel)
+    assert channels_tokens_refresh_due() == 1
+    channel.refresh_from_db()
+    renewed = credentials_decrypt(channel.credentials_encrypted)
+    assert renewed["token"] != first["token"] and renewed["token"] in fake.access
+    assert channel.token_expires_at > timezone.now() + timedelta(minutes=30)
+    if fake.key in ROTATES:
+        assert renewed["refresh_token"] != first["refresh_token"] and first["refresh_token"] not in fake.refresh
+    due_soon(channel)
+    assert channels_tokens_refresh_due() == 1  # the stored (rotated) refresh token works again
+    channel.refresh_from_db()
+    assert channel.status == Channel.Status.OK
+
+
+def test_a_token_far_from_expiry_is_left_alone(refreshable):
+    fake, channel = refreshable
+    Channel.objects.filter(pk=channel.pk).update(token_expires_at=timezone.now() + timedelta(days=90))
+    assert channels_tokens_refresh_due() == 0
+
+
+def test_a_revoked_connection_needs_attention_and_reconnect_keeps_channel_metrics_and_history(
+    refreshable, client_for, team
+):
+    fake, channel = refreshable
+    metric = Metric.objects.filter(channel=channel).first()
+    datapoints_upsert(points=[PointIn(metric.pk, datetime(2026, 11, 1, tzinfo=UTC), 42.0)], source="channel")
+    fake.revoke_all()
+    due_soon(channel)
+    assert channels_tokens_refresh_due() == 0
+    channel.refresh_from_db()
+    assert channel.status == Channel.Status.NEEDS_ATTENTION and "Reconnect" in channel.attention_hint
+    client = client_for("admin")
+    detail = client.get(reverse("metrics:channel-detail", args=[team.slug, channel.pk])).content.decode()
+    assert "Reconnect" in detail
+    start = client.post(reverse("metrics:channel-reconnect", args=[team.slug, channel.pk]))
+    response, _back = come_back(client, start["Location"])
+    assert response["Location"].endswith(f"/channels/{channel.pk}/")
+    channel.refresh_from_db()
+    assert channel.status == Channel.Status.OK and Channel.objects.count() == 1
+    assert credentials_decrypt(channel.credentials_encrypted)["token"] in fake.access
+    assert DataPoint.objects.filter(metric=metric, value=42.0).exists()
+
+
+def test_a_token_that_cannot_be_renewed_needs_attention_when_it_expires(httpserver, settings, client_for, team):
+    fake = install(httpserver, settings, "linkedin")
+    channel = connected_channel(client_for("admin"), team, fake)
+    Channel.objects.filter(pk=channel.pk).update(token_refreshable=False, token_expires_at=timezone.now())
+    channels_tokens_refresh_due(now=timezone.now() + timedelta(seconds=1))
+    channel.refresh_from_db()
+    assert channel.status == Channel.Status.NEEDS_ATTENTION and "expired" in channel.last_error
+
+
+def test_a_page_token_from_facebook_does_not_expire(httpserver, settings, client_for, team):
+    fake = install(httpserver, settings, "meta")
+    channel = connected_channel(client_for("admin"), team, fake)
+    assert channel.token_expires_at is None and channel.connection_lapses_at is None
+    assert credentials_decrypt(channel.credentials_encrypted) == {"token": fake.page_token}
+
+
+def test_deleting_a_connected_channel_revokes_its_token(httpserver, settings, client_for, team,
+                                                        django_capture_on_commit_callbacks):
+    fake = install(httpserver, settings, "x")
+    client = client_for("admin")
+    channel = connected_channel(client, team, fake)
+    refresh_token = credentials_decrypt(channel.credentials_encrypted)["refresh_token"]
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("metrics:channel-delete", args=[team.slug, channel.pk]))
+    assert refresh_token in fake.revoked
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_two_workers_renewing_at_once_leave_a_valid_token(httpserver, settings, client_for, team):
+    fake = install(httpserver, settings, "tiktok")  # TikTok rotates: a refresh token works once
+    channel = connected_channel(client_for("admin"), team, fake)
+    due_soon(channel)
+    barrier, results = threading.Barrier(2), []
+
+    def worker() -> None:
+        try:
+            barrier.wait()
+            results.append(channel_token_refresh(channel_id=channel.pk))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=worker) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(results) == [False, True]
+    channel.refresh_from_db()
+    stored = credentials_decrypt(channel.credentials_encrypted)
+    assert stored["refresh_token"] in fake.refresh and stored["token"] in fake.access
+    assert channel.status == Channel.Status.OK
