@@ -155,7 +155,9 @@ def connect_pick(request: HttpRequest, team_slug: str, flow_id: str) -> HttpResp
     team = team_for_member(request.user, team_slug, role=Role.ADMIN)
     pick = picks_load(request.session, flow_id)
     if pick is None or pick["t"] != team.pk:
-        raise Http404(_("This sign-in is over or belongs to another team; connect again."))
+        if request.method == "POST":
+            raise Http404(_("This sign-in is over or belongs to another team; connect again."))
+        return render(request, "metrics/channel_connect_pick.html", {"team": team, "form": None})
     provider = _configured(pick["p"])
     accounts = [Account.from_dict(a) for a in pick["accounts"]]
     form = PickForm(request.POST or None, accounts=accounts)

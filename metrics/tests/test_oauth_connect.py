@@ -136,7 +136,8 @@ def test_a_sign_in_cannot_be_picked_under_another_team(client_for, team, org, fa
     client = client_for("admin")
     pick_url = connect(client, team, fake)["Location"]
     foreign = pick_url.replace(f"/t/{team.slug}/", f"/t/{org['other'].slug}/")
-    assert client.get(foreign).status_code == 404
+    page = client.get(foreign).content.decode()
+    assert "This sign-in is over" in page and FIRST_ACCOUNT[fake.key][0] not in page
     assert client.post(foreign, {"account": "0"}).status_code == 404
     assert not Channel.objects.exists()
 
