@@ -51,6 +51,8 @@ class Channel(models.Model):
     token_expires_at = models.DateTimeField(_("token valid until"), null=True, blank=True, db_index=True)
     token_refreshable = models.BooleanField(_("token renewed automatically"), default=False)
     refresh_expires_at = models.DateTimeField(_("renewal possible until"), null=True, blank=True)
+    # What the daily digest already told the team's admins (a lapse date, metric removals), so it tells them once.
+    notices = models.JSONField(default=dict, blank=True, editable=False)
     # The sync lease: whoever holds claim_token may sync until claimed_until; an expired lease
     # (crashed worker, lost message) lets the dispatcher claim the channel again.
     claim_token = models.CharField(max_length=36, blank=True, editable=False)

@@ -53,6 +53,7 @@ class MetricSpec:
     name: str
     unit: str = ""
     kind: Literal["snapshot", "daily"] = "snapshot"
+    source: str = ""  # the platform's metric as first defined; lineage.source_on() follows its retirements
 
 
 @dataclass(frozen=True, slots=True)

@@ -88,7 +88,7 @@ def test_facebook_backfill_reads_90_day_windows_and_does_not_follow_paging_forev
 
 
 def test_facebook_removed_metric_fails_alone(httpserver):
-    fake_page(httpserver, refused_metric="page_total_media_view_unique")
+    fake_page(httpserver, refused_metric="page_impressions_unique")  # reach on 2026-01-10 (lineage.py)
     result = facebook(httpserver)
     assert set(result.metric_errors) == {"reach"}
     assert {s.metric_key for s in result.samples} == {"followers", "media_views", "post_engagements"}
