@@ -183,3 +183,36 @@ def tokens_revoke_later(*, channel: Channel) -> None:
             logger.warning("Could not revoke the tokens of deleted channel %s: %s", channel.pk, error)
 
     transaction.on_commit(send)
+
+
+def channel_notices_due(*, now: datetime | None = None) -> list[tuple[Channel, str, str]]:
+    """(channel, notice key, text) the team admins have not been told yet: connections that lapse within 7 days
+    unless someone reconnects, and platform metric removals within 60 days that touch the channel's metrics."""
+    from ..connectors.base import get_connector
+    from ..connectors.lineage import CALENDAR
+
+    now = now or timezone.now()
+    notices: list[tuple[Channel, str, str]] = []
+    for channel in lapsing_soon(team_ids=list(Channel.objects.values_list("team_id", flat=True).distinct()), now=now):
+        lapses = channel.connection_lapses_at
+        assert lapses is not None  # noqa: S101 - lapsing_soon filters on it
+        text = _("%(channel)s: the connection ends on %(when)s unless an admin presses Reconnect.") % {
+            "channel": channel.name, "when": timezone.localtime(lapses).strftime("%Y-%m-%d")}
+        notices.append((channel, f"lapse:{lapses.date().isoformat()}", text))
+    today, horizon = timezone.localdate(now), timezone.localdate(now) + timedelta(days=60)
+    soon = [r for r in CALENDAR if today <= r.removed_on <= horizon]
+    platforms = {r.platform for r in soon}
+    for channel in Channel.objects.filter(platform__in=platforms).select_related("team"):
+        sources = {spec.source for spec in get_connector(channel.platform).metric_specs(channel.settings)}
+        for retirement in (r for r in soon if r.platform == channel.platform and r.metric in sources):
+            text = _("%(channel)s: %(platform)s removes %(metric)s on %(day)s; its values continue from %(new)s.") % {
+                "channel": channel.name, "platform": channel.platform, "metric": retirement.metric,
+                "day": retirement.removed_on.isoformat(), "new": retirement.replacement}
+            notices.append((channel, f"removal:{retirement.metric}:{retirement.removed_on.isoformat()}", text))
+    return [(c, key, text) for c, key, text in notices if key not in c.notices.get("told", [])]
+
+
+def channel_notices_told(*, notices: list[tuple[Channel, str, str]]) -> None:
+    for channel, key, _text in notices:
+        channel.notices = {**channel.notices, "told": [*channel.notices.get("told", []), key][-20:]}
+        Channel.objects.filter(pk=channel.pk).update(notices=channel.notices)

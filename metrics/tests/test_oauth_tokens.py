@@ -137,3 +137,44 @@ def test_two_workers_renewing_at_once_leave_a_valid_token(httpserver, settings, 
     stored = credentials_decrypt(channel.credentials_encrypted)
     assert stored["refresh_token"] in fake.refresh and stored["token"] in fake.access
     assert channel.status == Channel.Status.OK
+
+
+def test_the_digest_warns_team_admins_once_a_week_before_a_connection_lapses(httpserver, settings, client_for, team,
+                                                                              users):
+    from django.core import mail
+
+    from scorecard.services.digest import digest_send
+
+    fake = install(httpserver, settings, "linkedin")
+    channel = connected_channel(client_for("admin"), team, fake)
+    Channel.objects.filter(pk=channel.pk).update(
+        token_refreshable=False, token_expires_at=timezone.now() + timedelta(days=5)
+    )
+    digest_send()
+    to_admin = [m for m in mail.outbox if users["admin"].email in m.to]
+    assert len(to_admin) == 1 and "Reconnect" in to_admin[0].body
+    assert not [m for m in mail.outbox if users["viewer"].email in m.to]
+    assert fake.access.isdisjoint(set(to_admin[0].body.split()))
+    mail.outbox.clear()
+    digest_send()
+    assert not mail.outbox  # told once
+
+
+def test_the_digest_warns_team_admins_of_metric_removals_due_within_60_days(team, users, monkeypatch):
+    from django.core import mail
+
+    from metrics.channel_services import channel_create
+    from metrics.connectors import lineage
+    from scorecard.services.digest import digest_send
+
+    channel_create(team=team, platform="facebook_page", name="Acme Page", account_ref="1044",
+                   credentials={"token": "EAAB-x"})
+    soon = timezone.localdate() + timedelta(days=30)
+    later = timezone.localdate() + timedelta(days=90)
+    monkeypatch.setattr(lineage, "CALENDAR", (
+        lineage.Retirement("facebook_page", "page_media_view", soon, "page_media_view_v2"),
+        lineage.Retirement("facebook_page", "page_post_engagements", later, "page_engagements_v2"),
+    ))
+    digest_send()
+    body = next(m.body for m in mail.outbox if users["admin"].email in m.to)
+    assert "removes page_media_view" in body and "page_post_engagements" not in body
