@@ -65,14 +65,18 @@ class ChannelForm(forms.Form):
         self.channel = channel
         self.connector = get_connector(platform)
         kwargs.setdefault("initial", {})
-        kwargs["initial"] = {"platform": platform, **(self.initial_for(channel) if channel else {}), **kwargs["initial"]}
+        kwargs["initial"] = {
+            "platform": platform,
+            **(self.initial_for(channel) if channel else {}),
+            **kwargs["initial"],
+        }
         super().__init__(*args, **kwargs)
         connector = self.connector
         account = self.fields["account_ref"]
-        account.label, account.help_text = connector.account_label, connector.account_help
+        account.label, account.help_text = str(connector.account_label), str(connector.account_help)
         if connector.credential_fields:
             credential = connector.credential_fields[0]
-            self.fields["credential"].label = capfirst(credential.label)
+            self.fields["credential"].label = capfirst(str(credential.label))
         else:
             del self.fields["credential"]
         if platform != "http_json":

@@ -43,9 +43,7 @@ urlpatterns = [
     path("t/<slug:team_slug>/channels/<int:channel_id>/sync/", channel_views.channel_sync_now, name="channel-sync"),
     path("t/<slug:team_slug>/channels/<int:channel_id>/status/", channel_views.channel_status, name="channel-status"),
     # --- "Connect with ..." (OAuth) ---------------------------------------------------------------
-    path(
-        "t/<slug:team_slug>/channels/connect/<slug:provider>/", oauth_views.connect_start, name="channel-connect"
-    ),
+    path("t/<slug:team_slug>/channels/connect/<slug:provider>/", oauth_views.connect_start, name="channel-connect"),
     path(
         "t/<slug:team_slug>/channels/connect/pick/<str:flow_id>/",
         oauth_views.connect_pick,

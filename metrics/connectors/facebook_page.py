@@ -13,7 +13,6 @@ from .graph import InvalidMetricError, graph_get, insight_day, windows
 from .lineage import source_on
 
 
-
 @register
 class FacebookPageConnector(Connector):
     platform = "facebook_page"

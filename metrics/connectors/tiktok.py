@@ -20,7 +20,12 @@ from .base import (
     send,
 )
 
-FIELDS = {"followers": "follower_count", "following": "following_count", "likes": "likes_count", "videos": "video_count"}
+FIELDS = {
+    "followers": "follower_count",
+    "following": "following_count",
+    "likes": "likes_count",
+    "videos": "video_count",
+}
 TOKEN_ERRORS = {"access_token_invalid", "scope_not_authorized", "scope_permission_missed"}
 
 

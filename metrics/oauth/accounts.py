@@ -45,8 +45,9 @@ class Account:
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Account:
-        moments = {k: datetime.fromisoformat(data[k]) if data.get(k) else None for k in ("expires_at",
-                                                                                          "refresh_expires_at")}
+        moments = {
+            k: datetime.fromisoformat(data[k]) if data.get(k) else None for k in ("expires_at", "refresh_expires_at")
+        }
         return cls(
             platform=data["platform"],
             ref=data["ref"],
@@ -62,8 +63,9 @@ def _get(http: httpx.Client, provider: Provider, url: str, **kwargs: Any) -> Any
     try:
         response = http.get(url, **kwargs)
     except httpx.HTTPError as error:
-        raise ProviderError(_("Could not reach %(platform)s to list your accounts.") % {"platform": provider.label}) \
-            from error
+        raise ProviderError(
+            _("Could not reach %(platform)s to list your accounts.") % {"platform": provider.label}
+        ) from error
     try:
         body = response.json()
     except ValueError:

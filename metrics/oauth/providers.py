@@ -21,7 +21,7 @@ follow the platforms' documentation (late 2026), cited beside each entry:
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Generator, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -98,7 +98,7 @@ class _ClientAuth(httpx.Auth, ClientAuth):
 
     requires_request_body = True
 
-    def auth_flow(self, request: httpx.Request) -> Iterator[httpx.Request]:
+    def auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
         url, headers, body = self.prepare(request.method, str(request.url), dict(request.headers), request.content)
         headers.pop("content-length", None)
         yield httpx.Request(request.method, url, headers=headers, content=body, extensions=request.extensions)
@@ -119,8 +119,13 @@ PROVIDERS: dict[str, Provider] = {
         Provider(
             "meta",
             gettext_lazy("Facebook"),
-            ("pages_show_list", "pages_read_engagement", "read_insights", "instagram_basic",
-             "instagram_manage_insights"),
+            (
+                "pages_show_list",
+                "pages_read_engagement",
+                "read_insights",
+                "instagram_basic",
+                "instagram_manage_insights",
+            ),
             ("facebook_page", "instagram"),
             scope_separator=",",
         ),

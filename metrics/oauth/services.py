@@ -69,8 +69,11 @@ def channel_reconnect(*, channel: Channel, provider: Provider, accounts: list[Ac
     if account is None:
         raise ApplicationError(
             _("%(who)s cannot see %(account)s on %(platform)s. Sign in with an account that manages it.")
-            % {"who": connected_as or _("The account you signed in with"), "account": channel.name,
-               "platform": provider.label}
+            % {
+                "who": connected_as or _("The account you signed in with"),
+                "account": channel.name,
+                "platform": provider.label,
+            }
         )
     channel = Channel.objects.select_for_update().get(pk=channel.pk)
     channel.credentials_encrypted = credentials_encrypt(account.credentials)
@@ -85,7 +88,11 @@ def channel_reconnect(*, channel: Channel, provider: Provider, accounts: list[Ac
 
 
 def _lapse(channel: Channel, message: str) -> None:
-    channel.status, channel.last_error, channel.attention_hint = Channel.Status.NEEDS_ATTENTION, message, reconnect_hint()
+    channel.status, channel.last_error, channel.attention_hint = (
+        Channel.Status.NEEDS_ATTENTION,
+        message,
+        reconnect_hint(),
+    )
     channel.token_refreshable = False
     channel.save(update_fields=["status", "last_error", "attention_hint", "token_refreshable"])
 
@@ -197,7 +204,9 @@ def channel_notices_due(*, now: datetime | None = None) -> list[tuple[Channel, s
         lapses = channel.connection_lapses_at
         assert lapses is not None  # noqa: S101 - lapsing_soon filters on it
         text = _("%(channel)s: the connection ends on %(when)s unless an admin presses Reconnect.") % {
-            "channel": channel.name, "when": timezone.localtime(lapses).strftime("%Y-%m-%d")}
+            "channel": channel.name,
+            "when": timezone.localtime(lapses).strftime("%Y-%m-%d"),
+        }
         notices.append((channel, f"lapse:{lapses.date().isoformat()}", text))
     today, horizon = timezone.localdate(now), timezone.localdate(now) + timedelta(days=60)
     soon = [r for r in CALENDAR if today <= r.removed_on <= horizon]
@@ -206,8 +215,12 @@ def channel_notices_due(*, now: datetime | None = None) -> list[tuple[Channel, s
         sources = {spec.source for spec in get_connector(channel.platform).metric_specs(channel.settings)}
         for retirement in (r for r in soon if r.platform == channel.platform and r.metric in sources):
             text = _("%(channel)s: %(platform)s removes %(metric)s on %(day)s; its values continue from %(new)s.") % {
-                "channel": channel.name, "platform": channel.platform, "metric": retirement.metric,
-                "day": retirement.removed_on.isoformat(), "new": retirement.replacement}
+                "channel": channel.name,
+                "platform": channel.platform,
+                "metric": retirement.metric,
+                "day": retirement.removed_on.isoformat(),
+                "new": retirement.replacement,
+            }
             notices.append((channel, f"removal:{retirement.metric}:{retirement.removed_on.isoformat()}", text))
     return [(c, key, text) for c, key, text in notices if key not in c.notices.get("told", [])]
 

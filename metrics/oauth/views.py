@@ -106,9 +106,7 @@ def callback(request: HttpRequest, provider: str) -> HttpResponse:
         return redirect(back)
     if channel is not None:
         try:
-            services.channel_reconnect(
-                channel=channel, provider=chosen, accounts=accounts, connected_as=connected_as
-            )
+            services.channel_reconnect(channel=channel, provider=chosen, accounts=accounts, connected_as=connected_as)
         except ApplicationError as error:
             messages.error(request, error.message)
         else:

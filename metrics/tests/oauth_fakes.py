@@ -68,11 +68,15 @@ class FakeProvider:
             assert args.get("access_type") == "offline"
         target = args["redirect_uri"]
         if self.deny:
-            return Response(status=302, headers={"Location": f"{target}?{urlencode({'error': 'access_denied',
-                                                                                     'state': args['state']})}"})
+            return Response(
+                status=302,
+                headers={"Location": f"{target}?{urlencode({'error': 'access_denied', 'state': args['state']})}"},
+            )
         code = self.new("code")
         self.codes[code] = {"redirect_uri": target, "challenge": args.get("code_challenge", "")}
-        return Response(status=302, headers={"Location": f"{target}?{urlencode({'code': code, 'state': args['state']})}"})
+        return Response(
+            status=302, headers={"Location": f"{target}?{urlencode({'code': code, 'state': args['state']})}"}
+        )
 
     def _client_ok(self, request: Request) -> bool:
         form = request.form
@@ -102,8 +106,9 @@ class FakeProvider:
             assert request.args.get("grant_type") == "fb_exchange_token"
             assert request.args.get("client_secret") == CLIENT_SECRET
             if request.args.get("fb_exchange_token") not in self.access:
-                return _json({"error": {"message": "Invalid OAuth access token.", "type": "OAuthException",
-                                        "code": 190}}, 400)
+                return _json(
+                    {"error": {"message": "Invalid OAuth access token.", "type": "OAuthException", "code": 190}}, 400
+                )
             return _json(self._issue(with_refresh=False))
         if not self._client_ok(request):
             return _json({"error": "invalid_client", "error_description": "Client authentication failed."}, 401)
@@ -118,8 +123,17 @@ class FakeProvider:
                     return _json({"error": "invalid_grant", "error_description": "PKCE verification failed."}, 400)
             if self.key == "instagram":
                 body = self._issue(with_refresh=False)
-                return _json({"data": [{"access_token": body["access_token"], "user_id": "17841400000000001",
-                                        "permissions": "instagram_business_basic"}]})
+                return _json(
+                    {
+                        "data": [
+                            {
+                                "access_token": body["access_token"],
+                                "user_id": "17841400000000001",
+                                "permissions": "instagram_business_basic",
+                            }
+                        ]
+                    }
+                )
             return _json(self._issue(with_refresh=self.key in REFRESHABLE))
         if form.get("grant_type") == "refresh_token":
             old = form.get("refresh_token", "")
@@ -139,8 +153,9 @@ class FakeProvider:
         if kind == "ig_exchange_token":
             assert args.get("client_secret") == CLIENT_SECRET
         if args.get("access_token") not in self.access:
-            return _json({"error": {"message": "Invalid OAuth access token", "type": "OAuthException", "code": 190}},
-                         400)
+            return _json(
+                {"error": {"message": "Invalid OAuth access token", "type": "OAuthException", "code": 190}}, 400
+            )
         return _json(self._issue(with_refresh=False))
 
     def revoke(self, request: Request) -> Response:
@@ -171,8 +186,14 @@ class FakeProvider:
             if path.endswith("/me/accounts"):
                 self.page_token = self.page_token or self.new("page")
                 return {
-                    "data": [{"id": "104412345678901", "name": "Acme Bakery", "access_token": self.page_token,
-                              "instagram_business_account": {"id": "17841400000000002", "username": "acme.bakes"}}],
+                    "data": [
+                        {
+                            "id": "104412345678901",
+                            "name": "Acme Bakery",
+                            "access_token": self.page_token,
+                            "instagram_business_account": {"id": "17841400000000002", "username": "acme.bakes"},
+                        }
+                    ],
                     "paging": {"cursors": {"before": "QVFI", "after": "QVFJ"}},
                 }
             return {"name": "Jane Doe", "id": "10001"}
@@ -183,23 +204,43 @@ class FakeProvider:
                 return {"sub": "abc", "name": "Jane Doe"}
             if path.endswith("/organizationAcls"):
                 assert request.headers.get("LinkedIn-Version") and request.args.get("q") == "roleAssignee"
-                return {"elements": [{"organization": "urn:li:organization:2414183", "role": "ADMINISTRATOR",
-                                      "state": "APPROVED", "roleAssignee": "urn:li:person:abc"}], "paging": {}}
+                return {
+                    "elements": [
+                        {
+                            "organization": "urn:li:organization:2414183",
+                            "role": "ADMINISTRATOR",
+                            "state": "APPROVED",
+                            "roleAssignee": "urn:li:person:abc",
+                        }
+                    ],
+                    "paging": {},
+                }
             return {"id": 2414183, "localizedName": "Acme Corp"}
         if self.key == "google":
             if path.endswith("/userinfo"):
                 return {"sub": "1", "email": "jane@example.com"}
             if path.endswith("/channels"):
                 assert request.args.get("mine") == "true"
-                return {"kind": "youtube#channelListResponse",
-                        "items": [{"kind": "youtube#channel", "id": "UCacme", "snippet": {"title": "Acme TV"}}]}
-            return {"accountSummaries": [{"name": "accountSummaries/1", "account": "accounts/1", "displayName": "Acme",
-                                          "propertySummaries": [{"property": "properties/123456",
-                                                                 "displayName": "Acme web"}]}]}
+                return {
+                    "kind": "youtube#channelListResponse",
+                    "items": [{"kind": "youtube#channel", "id": "UCacme", "snippet": {"title": "Acme TV"}}],
+                }
+            return {
+                "accountSummaries": [
+                    {
+                        "name": "accountSummaries/1",
+                        "account": "accounts/1",
+                        "displayName": "Acme",
+                        "propertySummaries": [{"property": "properties/123456", "displayName": "Acme web"}],
+                    }
+                ]
+            }
         if self.key == "x":
             return {"data": {"id": "2244994945", "name": "Acme", "username": "acme"}}
-        return {"data": {"user": {"open_id": "-000acme", "display_name": "Acme on TikTok", "username": "acme"}},
-                "error": {"code": "ok", "message": "", "log_id": "20261201"}}
+        return {
+            "data": {"user": {"open_id": "-000acme", "display_name": "Acme on TikTok", "username": "acme"}},
+            "error": {"code": "ok", "message": "", "log_id": "20261201"},
+        }
 
 
 def install(httpserver: Any, settings: Any, key: str) -> FakeProvider:

@@ -35,8 +35,9 @@ def fake_graph(httpserver, served):
             {"value": served[metric], "end_time": f"{(since + dt.timedelta(days=n + 1)).isoformat()}T08:00:00+0000"}
             for n in range((until - since).days)
         ]
-        return Response(json.dumps({"data": [{"name": metric, "period": "day", "values": values}]}),
-                        content_type="application/json")
+        return Response(
+            json.dumps({"data": [{"name": metric, "period": "day", "values": values}]}), content_type="application/json"
+        )
 
     httpserver.expect_request("/v26.0/1044/insights").respond_with_handler(insights)
 
@@ -55,8 +56,9 @@ def test_a_retired_metrics_history_continues_under_the_same_key(httpserver, sett
         **settings.SCORECARD_CONNECTORS,
         "facebook_page": {"base_url": httpserver.url_for("").rstrip("/"), "version": "v26.0"},
     }
-    channel = channel_create(team=team, platform="facebook_page", name="Page", account_ref="1044",
-                             credentials={"token": TOKEN})
+    channel = channel_create(
+        team=team, platform="facebook_page", name="Page", account_ref="1044", credentials={"token": TOKEN}
+    )
     reach = Metric.objects.get(channel=channel, key=f"{channel.key_prefix}-reach")
 
     def sync_on(day, served):
@@ -68,10 +70,14 @@ def test_a_retired_metrics_history_continues_under_the_same_key(httpserver, sett
         run = sync(channel)
         assert "reach" not in " ".join(run.metric_errors)
 
-    sync_on(REMOVED - dt.timedelta(days=5), {"page_impressions_unique": 111, "page_media_view": 1,
-                                             "page_post_engagements": 1})
-    sync_on(REMOVED + dt.timedelta(days=5), {"page_total_media_view_unique": 222, "page_media_view": 1,
-                                             "page_post_engagements": 1})
+    sync_on(
+        REMOVED - dt.timedelta(days=5),
+        {"page_impressions_unique": 111, "page_media_view": 1, "page_post_engagements": 1},
+    )
+    sync_on(
+        REMOVED + dt.timedelta(days=5),
+        {"page_total_media_view_unique": 222, "page_media_view": 1, "page_post_engagements": 1},
+    )
     history = list(DataPoint.objects.filter(metric=reach).order_by("ts").values_list("value", flat=True))
     assert 111.0 in history and 222.0 in history  # one key, both definitions
     assert history.index(111.0) < history.index(222.0)
@@ -86,8 +92,9 @@ def test_every_retirement_names_a_replacement_and_a_platform_with_a_connector():
         assert get_connector(retirement.platform).platform == retirement.platform
 
 
-@pytest.mark.parametrize(("family", "version"), [("graph", settings.GRAPH_API_VERSION),
-                                                  ("linkedin", settings.LINKEDIN_API_VERSION)])
+@pytest.mark.parametrize(
+    ("family", "version"), [("graph", settings.GRAPH_API_VERSION), ("linkedin", settings.LINKEDIN_API_VERSION)]
+)
 def test_default_api_versions_are_known_and_not_within_30_days_of_their_sunset(family, version):
     assert version in SUNSETS[family], f"{version} has no known sunset: add it to metrics/connectors/versions.py"
     sunset = SUNSETS[family][version]

@@ -71,8 +71,9 @@ def test_a_team_admin_connects_an_account_in_a_few_clicks(client_for, team, fake
         assert secret not in ours
 
 
-def test_the_picker_offers_every_page_and_instagram_account_a_facebook_sign_in_sees(client_for, team, httpserver,
-                                                                                    settings):
+def test_the_picker_offers_every_page_and_instagram_account_a_facebook_sign_in_sees(
+    client_for, team, httpserver, settings
+):
     fake = install(httpserver, settings, "meta")
     client = client_for("admin")
     picker = client.get(connect(client, team, fake)["Location"]).content.decode()

@@ -57,7 +57,7 @@ def test_a_token_is_renewed_ahead_of_expiry_and_the_newest_refresh_token_kept(re
 
 
 def test_a_token_far_from_expiry_is_left_alone(refreshable):
-    fake, channel = refreshable
+    _fake, channel = refreshable
     Channel.objects.filter(pk=channel.pk).update(token_expires_at=timezone.now() + timedelta(days=90))
     assert channels_tokens_refresh_due() == 0
 
@@ -101,8 +101,9 @@ def test_a_page_token_from_facebook_does_not_expire(httpserver, settings, client
     assert credentials_decrypt(channel.credentials_encrypted) == {"token": fake.page_token}
 
 
-def test_deleting_a_connected_channel_revokes_its_token(httpserver, settings, client_for, team,
-                                                        django_capture_on_commit_callbacks):
+def test_deleting_a_connected_channel_revokes_its_token(
+    httpserver, settings, client_for, team, django_capture_on_commit_callbacks
+):
     fake = install(httpserver, settings, "x")
     client = client_for("admin")
     channel = connected_channel(client, team, fake)
@@ -139,8 +140,9 @@ def test_two_workers_renewing_at_once_leave_a_valid_token(httpserver, settings, 
     assert channel.status == Channel.Status.OK
 
 
-def test_the_digest_warns_team_admins_once_a_week_before_a_connection_lapses(httpserver, settings, client_for, team,
-                                                                              users):
+def test_the_digest_warns_team_admins_once_a_week_before_a_connection_lapses(
+    httpserver, settings, client_for, team, users
+):
     from django.core import mail
 
     from scorecard.services.digest import digest_send
@@ -167,14 +169,19 @@ def test_the_digest_warns_team_admins_of_metric_removals_due_within_60_days(team
     from metrics.connectors import lineage
     from scorecard.services.digest import digest_send
 
-    channel_create(team=team, platform="facebook_page", name="Acme Page", account_ref="1044",
-                   credentials={"token": "EAAB-x"})
+    channel_create(
+        team=team, platform="facebook_page", name="Acme Page", account_ref="1044", credentials={"token": "EAAB-x"}
+    )
     soon = timezone.localdate() + timedelta(days=30)
     later = timezone.localdate() + timedelta(days=90)
-    monkeypatch.setattr(lineage, "CALENDAR", (
-        lineage.Retirement("facebook_page", "page_media_view", soon, "page_media_view_v2"),
-        lineage.Retirement("facebook_page", "page_post_engagements", later, "page_engagements_v2"),
-    ))
+    monkeypatch.setattr(
+        lineage,
+        "CALENDAR",
+        (
+            lineage.Retirement("facebook_page", "page_media_view", soon, "page_media_view_v2"),
+            lineage.Retirement("facebook_page", "page_post_engagements", later, "page_engagements_v2"),
+        ),
+    )
     digest_send()
     body = next(m.body for m in mail.outbox if users["admin"].email in m.to)
     assert "removes page_media_view" in body and "page_post_engagements" not in body

@@ -79,7 +79,7 @@ def _kpi_context(request: HttpRequest, kpi: KPI, value_form: ValueEntryForm) -> 
             row,
             with_forecast=True,
             height=420,
-            changes=metric_definition_changes(metric=kpi.metric) if kpi.metric_id else (),
+            changes=metric_definition_changes(metric=kpi.metric) if kpi.metric else (),
         ),
         "sources": kpi_sources(kpi=kpi),
         "recent": recent,
