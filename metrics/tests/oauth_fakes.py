@@ -236,11 +236,20 @@ class FakeProvider:
                 ]
             }
         if self.key == "x":
+            if "/users/by/username/" in path:  # an error that echoes the token it was sent
+                given = request.headers.get("Authorization", "")
+                return {"errors": [{"title": "Not Found Error", "detail": f"No user for {given}"}]}
             return {"data": {"id": "2244994945", "name": "Acme", "username": "acme"}}
-        return {
-            "data": {"user": {"open_id": "-000acme", "display_name": "Acme on TikTok", "username": "acme"}},
-            "error": {"code": "ok", "message": "", "log_id": "20261201"},
+        user = {
+            "open_id": "-000acme",
+            "display_name": "Acme on TikTok",
+            "username": "acme",
+            "follower_count": 1520,
+            "following_count": 31,
+            "likes_count": 98000,
+            "video_count": 87,
         }
+        return {"data": {"user": user}, "error": {"code": "ok", "message": "", "log_id": "20261201"}}
 
 
 def install(httpserver: Any, settings: Any, key: str) -> FakeProvider:

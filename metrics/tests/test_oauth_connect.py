@@ -171,3 +171,17 @@ def test_without_a_client_id_the_form_offers_the_manual_token_field_and_the_guid
     page = client_for("admin").get(reverse("metrics:channel-create", args=[team.slug]) + "?platform=x").content.decode()
     assert "docs/oauth/x.md" in page and 'name="credential"' in page and "Connect with X</button>" not in page
     assert client_for("admin").post(reverse("metrics:channel-connect", args=[team.slug, "x"])).status_code == 404
+
+
+def test_the_callback_is_404_for_someone_no_longer_on_the_states_team(client_for, team, fake, users):
+    client = client_for("admin")
+    authorize = leave_for_platform(client, team, fake)
+    Membership.objects.filter(user=users["admin"], team=team).delete()
+    users["admin"].__dict__.pop("_team_roles_cache", None)
+    response, _back = come_back(client, authorize)
+    assert response.status_code == 404 and not Channel.objects.exists()
+
+
+def test_the_callback_sends_anonymous_visitors_to_sign_in(client, fake):
+    response = client.get(reverse("metrics:oauth-callback", args=[fake.key]) + "?code=c&state=s")
+    assert response.status_code == 302 and "login" in response["Location"]

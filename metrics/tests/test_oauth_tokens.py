@@ -185,3 +185,40 @@ def test_the_digest_warns_team_admins_of_metric_removals_due_within_60_days(team
     digest_send()
     body = next(m.body for m in mail.outbox if users["admin"].email in m.to)
     assert "removes page_media_view" in body and "page_post_engagements" not in body
+
+
+def test_a_connected_tiktok_account_syncs_its_statistics(httpserver, settings, client_for, team):
+    from metrics.tests.channel_helpers import sync
+
+    fake = install(httpserver, settings, "tiktok")
+    channel = connected_channel(client_for("admin"), team, fake)
+    run = sync(channel)
+    assert run.status == "ok"
+    values = dict(DataPoint.objects.filter(metric__channel=channel).values_list("metric__key", "value"))
+    assert values[f"{channel.key_prefix}-followers"] == 1520 and values[f"{channel.key_prefix}-likes"] == 98000
+
+
+def test_a_sync_error_that_echoes_the_token_is_stored_without_it_and_asks_to_reconnect(
+    httpserver, settings, client_for, team
+):
+    from metrics.tests.channel_helpers import sync
+
+    fake = install(httpserver, settings, "x")
+    channel = connected_channel(client_for("admin"), team, fake)
+    token = credentials_decrypt(channel.credentials_encrypted)["token"]
+    run = sync(channel)
+    channel.refresh_from_db()
+    assert run.status == "failed" and "No user for" in run.error
+    assert token not in run.error and token not in channel.last_error
+    assert channel.status == Channel.Status.NEEDS_ATTENTION and "Reconnect" in channel.attention_hint
+
+
+def test_a_sync_renews_a_token_that_is_about_to_expire_first(httpserver, settings, client_for, team):
+    from metrics.tests.channel_helpers import sync
+
+    fake = install(httpserver, settings, "tiktok")
+    channel = connected_channel(client_for("admin"), team, fake)
+    old = credentials_decrypt(channel.credentials_encrypted)["token"]
+    fake.access.discard(old)  # the platform already considers it expired
+    Channel.objects.filter(pk=channel.pk).update(token_expires_at=timezone.now() + timedelta(seconds=20))
+    assert sync(channel).status == "ok"
