@@ -117,7 +117,8 @@ def _release() -> dict[str, Any]:
 
 def _with_fresh_token(channel: Channel, now: datetime) -> Channel:
     """A token that expires within a minute is renewed first (the beat task normally does it well ahead)."""
-    if channel.token_refreshable and channel.token_expires_at and channel.token_expires_at <= now + timedelta(minutes=1):
+    expires = channel.token_expires_at
+    if channel.token_refreshable and expires is not None and expires <= now + timedelta(minutes=1):
         from ..oauth.services import channel_token_refresh
 
         if channel_token_refresh(channel_id=channel.pk, now=now):
