@@ -79,14 +79,22 @@ class ChannelForm(forms.Form):
             self.fields["credential"].label = capfirst(str(credential.label))
         else:
             del self.fields["credential"]
+        for extra in connector.credential_fields[1:]:  # e.g. a key file instead of a token
+            self.fields[f"credential_{extra.name}"] = forms.CharField(
+                label=capfirst(str(extra.label)),
+                required=False,
+                widget=forms.Textarea(attrs={"rows": 3, "autocomplete": "off", "spellcheck": "false"}),
+                help_text=self.fields["credential"].help_text,
+            )
         if platform != "http_json":
             del self.fields["http_header"], self.fields["http_metrics"]
         if channel is not None:
             del self.fields["platform"], self.fields["key_prefix"]
-            if channel.oauth_provider:
-                self.fields.pop("credential", None)  # its tokens come from the sign-in: Reconnect renews them
-            if "credential" in self.fields:
-                self.fields["credential"].help_text = _("Stored encrypted and never shown. Leave empty to keep it.")
+            if channel.oauth_provider:  # its tokens come from the sign-in: Reconnect renews them
+                for name in [n for n in self.fields if n.startswith("credential")]:
+                    del self.fields[name]
+            for name in [n for n in self.fields if n.startswith("credential")]:
+                self.fields[name].help_text = _("Stored encrypted and never shown. Leave empty to keep it.")
 
     @staticmethod
     def initial_for(channel: Channel) -> dict[str, Any]:
@@ -124,8 +132,10 @@ class ChannelForm(forms.Form):
         data = self.cleaned_data
         connector = self.connector
         credentials = {}
-        if connector.credential_fields and data.get("credential"):
-            credentials[connector.credential_fields[0].name] = data["credential"]
+        for index, credential in enumerate(connector.credential_fields):
+            value = data.get("credential" if index == 0 else f"credential_{credential.name}")
+            if value:
+                credentials[credential.name] = value
         options: dict[str, Any] = dict(self.channel.settings) if self.channel else {}
         if self.chosen_platform() == "http_json":
             options.update({"header": data["http_header"], "metrics": data["http_metrics"]})

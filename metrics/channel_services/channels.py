@@ -26,12 +26,10 @@ def _check_config(connector: Connector, *, account_ref: str, options: dict[str, 
 
 
 def _check_credentials(connector: Connector, credentials: dict[str, str]) -> None:
-    for credential in connector.credential_fields:  # a token from "Connect with …" stands in for a pasted key
-        if credential.required and not credentials.get(credential.name) and not credentials.get("token"):
-            raise ApplicationError(
-                _("%(platform)s needs the %(what)s.") % {"platform": connector.label, "what": credential.label},
-                field="credential",
-            )
+    try:
+        connector.validate_credentials(credentials)
+    except ValueError as error:
+        raise ApplicationError(str(error), field="credential") from error
 
 
 def metric_key(channel: Channel, spec_key: str) -> str:

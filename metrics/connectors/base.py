@@ -132,6 +132,16 @@ class Connector(ABC):
         if not account_ref.strip():
             raise ValueError(str(_("Enter the account.")))
 
+    def validate_credentials(self, credentials: Mapping[str, str]) -> None:
+        """Raise ValueError with a message users understand when the credentials cannot work.
+
+        A token from "Connect with …" stands in for a key the connector otherwise asks to paste."""
+        for credential in self.credential_fields:
+            if credential.required and not credentials.get(credential.name) and not credentials.get("token"):
+                raise ValueError(
+                    str(_("%(platform)s needs the %(what)s.")) % {"platform": self.label, "what": credential.label}
+                )
+
     @abstractmethod
     def fetch(self, ctx: FetchContext) -> FetchResult: ...
 
