@@ -101,16 +101,18 @@ def test_a_page_token_from_facebook_does_not_expire(httpserver, settings, client
     assert credentials_decrypt(channel.credentials_encrypted) == {"token": fake.page_token}
 
 
+@pytest.mark.parametrize("key", ["linkedin", "google", "x", "tiktok"])  # the platforms with a revoke endpoint
 def test_deleting_a_connected_channel_revokes_its_token(
-    httpserver, settings, client_for, team, django_capture_on_commit_callbacks
+    httpserver, settings, client_for, team, django_capture_on_commit_callbacks, key
 ):
-    fake = install(httpserver, settings, "x")
+    fake = install(httpserver, settings, key)
     client = client_for("admin")
     channel = connected_channel(client, team, fake)
-    refresh_token = credentials_decrypt(channel.credentials_encrypted)["refresh_token"]
+    stored = credentials_decrypt(channel.credentials_encrypted)
     with django_capture_on_commit_callbacks(execute=True):
         client.post(reverse("metrics:channel-delete", args=[team.slug, channel.pk]))
-    assert refresh_token in fake.revoked
+    assert stored.get("refresh_token", stored["token"]) in fake.revoked
+    assert Metric.objects.filter(key__startswith=channel.key_prefix).exists()  # the metrics and history stay
 
 
 @pytest.mark.postgres
