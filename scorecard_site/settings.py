@@ -6,6 +6,7 @@ defaults (SQLite file and filesystem broker under var/, local-memory cache) so t
 """
 
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import environ
 from celery.schedules import crontab
@@ -420,6 +421,13 @@ _OAUTH_ENDPOINTS = {
         "revoke_url": "https://open.tiktokapis.com/v2/oauth/revoke/",
     },
 }
+
+
+def _origin(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}"
+
+
 OAUTH_PROVIDERS: dict[str, dict[str, str]] = {
     key: {
         **endpoints,
@@ -455,7 +463,9 @@ SECURE_CSP = {
     "base-uri": [CSP.SELF],
     "frame-ancestors": [CSP.NONE],
     "worker-src": [CSP.SELF, "blob:"],  # Redoc (/api/redoc/) renders in a web worker
-    "form-action": [CSP.SELF],
+    # "Connect with …" posts to our start URL, which redirects to the platform's sign-in page: browsers check
+    # form-action on that redirect too, so the platforms' authorize origins are allowed here (and only those).
+    "form-action": [CSP.SELF, *sorted({_origin(p["authorize_url"]) for p in OAUTH_PROVIDERS.values()})],
 }
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True

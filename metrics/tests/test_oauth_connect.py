@@ -185,3 +185,16 @@ def test_the_callback_is_404_for_someone_no_longer_on_the_states_team(client_for
 def test_the_callback_sends_anonymous_visitors_to_sign_in(client, fake):
     response = client.get(reverse("metrics:oauth-callback", args=[fake.key]) + "?code=c&state=s")
     assert response.status_code == 302 and "login" in response["Location"]
+
+
+def test_the_csp_lets_the_connect_form_redirect_to_every_platforms_sign_in_page_and_nowhere_else():
+    from urllib.parse import urlsplit
+
+    from django.conf import settings as live_settings
+
+    allowed = {str(source) for source in live_settings.SECURE_CSP["form-action"]}
+    origins = {
+        f"{urlsplit(p['authorize_url']).scheme}://{urlsplit(p['authorize_url']).netloc}"
+        for p in live_settings.OAUTH_PROVIDERS.values()
+    }
+    assert allowed == {"'self'", *origins}
