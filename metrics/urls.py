@@ -56,4 +56,5 @@ urlpatterns = [
     ),
     # The one redirect URL registered with each platform; the team comes from the signed state.
     path("oauth/<slug:provider>/callback/", oauth_views.callback, name="oauth-callback"),
+    path("oauth/<slug:provider>/guide/", oauth_views.guide, name="oauth-guide"),
 ]

@@ -67,6 +67,18 @@ def reconnect_start(request: HttpRequest, team_slug: str, channel_id: int) -> Ht
     return _start(request, team, _configured(channel.oauth_provider or (known.key if known else "")), channel.pk)
 
 
+@login_required
+@require_GET
+def guide(request: HttpRequest, provider: str) -> HttpResponse:
+    """docs/oauth/<key>.md for the administrator who registers the app, with this installation's redirect URL."""
+    chosen = get_provider(provider)
+    if chosen is None:
+        raise Http404(_("No such platform."))
+    text = (settings.BASE_DIR / chosen.guide).read_text(encoding="utf-8")
+    context = {"provider": chosen, "text": text, "redirect_uri": redirect_uri(chosen)}
+    return render(request, "metrics/oauth_guide.html", context)
+
+
 def _failed(request: HttpRequest, message: str) -> HttpResponse:
     return render(request, "metrics/oauth_failed.html", {"message": message}, status=400)
 

@@ -169,7 +169,12 @@ def test_only_team_admins_start_a_connection(client_for, team, fake, who, status
 def test_without_a_client_id_the_form_offers_the_manual_token_field_and_the_guide(client_for, team, settings):
     settings.OAUTH_PROVIDERS = {k: {**v, "client_id": ""} for k, v in settings.OAUTH_PROVIDERS.items()}
     page = client_for("admin").get(reverse("metrics:channel-create", args=[team.slug]) + "?platform=x").content.decode()
-    assert "docs/oauth/x.md" in page and 'name="credential"' in page and "Connect with X</button>" not in page
+    assert (
+        "docs/oauth/x.md" in page
+        and "/oauth/x/guide/" in page
+        and 'name="credential"' in page
+        and "Connect with X</button>" not in page
+    )
     assert client_for("admin").post(reverse("metrics:channel-connect", args=[team.slug, "x"])).status_code == 404
 
 
@@ -198,3 +203,10 @@ def test_the_csp_lets_the_connect_form_redirect_to_every_platforms_sign_in_page_
         for p in live_settings.OAUTH_PROVIDERS.values()
     }
     assert allowed == {"'self'", *origins}
+
+
+def test_the_setup_guide_shows_the_redirect_url_to_register(client_for, settings):
+    settings.SCORECARD_BASE_URL = "https://scorecard.example.com"
+    page = client_for("viewer").get(reverse("metrics:oauth-guide", args=["linkedin"])).content.decode()
+    assert "https://scorecard.example.com/oauth/linkedin/callback/" in page and "rw_organization_admin" in page
+    assert client_for("viewer").get(reverse("metrics:oauth-guide", args=["myspace"])).status_code == 404
