@@ -368,7 +368,10 @@ LINKEDIN_API_VERSION = env.str("LINKEDIN_API_VERSION", default="202603")
 SCORECARD_CONNECTORS: dict[str, dict] = {
     "mastodon": {"scheme": "https"},
     "bluesky": {"base_url": "https://public.api.bsky.app"},
-    "youtube": {"base_url": "https://www.googleapis.com/youtube/v3"},
+    "youtube": {
+        "base_url": "https://www.googleapis.com/youtube/v3",
+        "analytics_url": "https://youtubeanalytics.googleapis.com/v2",
+    },
     "facebook_page": {"base_url": "https://graph.facebook.com", "version": GRAPH_API_VERSION},
     # Instagram with Facebook Login reads graph.facebook.com; with Instagram Login, graph.instagram.com.
     "instagram": {

@@ -164,7 +164,14 @@ def _google(http: httpx.Client, provider: Provider, tokens: TokenSet) -> tuple[s
         headers=_bearer(tokens),
     )
     accounts = [
-        _shared(tokens, provider, "youtube", str(item["id"]), str(item.get("snippet", {}).get("title", item["id"])))
+        _shared(
+            tokens,
+            provider,
+            "youtube",
+            str(item["id"]),
+            str(item.get("snippet", {}).get("title", item["id"])),
+            analytics=True,  # the owner signed in: YouTube Analytics is readable too
+        )
         for item in channels.get("items", [])
         if item.get("id")
     ]

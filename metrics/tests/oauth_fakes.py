@@ -219,6 +219,20 @@ class FakeProvider:
         if self.key == "google":
             if path.endswith("/userinfo"):
                 return {"sub": "1", "email": "jane@example.com"}
+            if path.endswith("/reports"):  # YouTube Analytics, one row per day
+                assert request.args.get("ids") == "channel==MINE" and request.args.get("dimensions") == "day"
+                headers = [
+                    {"name": n, "columnType": "METRIC", "dataType": "INTEGER"}
+                    for n in request.args["metrics"].split(",")
+                ]
+                return {
+                    "kind": "youtubeAnalytics#resultTable",
+                    "columnHeaders": [{"name": "day", "columnType": "DIMENSION", "dataType": "STRING"}, *headers],
+                    "rows": [[request.args["endDate"], 120, 300, 4, 1]],
+                }
+            if path.endswith("/channels") and request.args.get("part") == "statistics":
+                stats = {"subscriberCount": "1200", "viewCount": "45000", "videoCount": "80"}
+                return {"items": [{"id": "UCacme", "statistics": stats}]}
             if path.endswith("/channels"):
                 assert request.args.get("mine") == "true"
                 return {
@@ -272,6 +286,7 @@ def install(httpserver: Any, settings: Any, key: str) -> FakeProvider:
         connectors[name]["base_url"] = base
     connectors["instagram"]["login_base_url"] = base
     connectors["ga4"]["admin_url"] = base
+    connectors["youtube"]["analytics_url"] = base
     settings.SCORECARD_CONNECTORS = connectors
     settings.SCORECARD_BASE_URL = "http://testserver"
     httpserver.expect_request(f"/{key}/authorize").respond_with_handler(fake.authorize)

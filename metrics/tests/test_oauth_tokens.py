@@ -224,3 +224,15 @@ def test_a_sync_renews_a_token_that_is_about_to_expire_first(httpserver, setting
     fake.access.discard(old)  # the platform already considers it expired
     Channel.objects.filter(pk=channel.pk).update(token_expires_at=timezone.now() + timedelta(seconds=20))
     assert sync(channel).status == "ok"
+
+
+def test_a_youtube_channel_connected_by_its_owner_syncs_daily_analytics_too(httpserver, settings, client_for, team):
+    from metrics.tests.channel_helpers import sync
+
+    fake = install(httpserver, settings, "google")
+    channel = connected_channel(client_for("admin"), team, fake)
+    assert channel.platform == "youtube" and channel.settings == {"analytics": True}
+    run = sync(channel)
+    assert run.status == "ok", run.error
+    values = dict(DataPoint.objects.filter(metric__channel=channel).values_list("metric__key", "value"))
+    assert values[f"{channel.key_prefix}-subscribers"] == 1200 and values[f"{channel.key_prefix}-watch_minutes"] == 300
