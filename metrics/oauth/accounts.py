@@ -228,4 +228,9 @@ LISTERS: dict[str, Callable[[httpx.Client, Provider, TokenSet], tuple[str, list[
 def accounts_visible(provider: Provider, tokens: TokenSet) -> tuple[str, list[Account]]:
     """(who signed in, the accounts the token can read), for the picker."""
     with oauth_client() as http:
-        return LISTERS[provider.key](http, provider, tokens)
+        try:
+            return LISTERS[provider.key](http, provider, tokens)
+        except (KeyError, TypeError, AttributeError, ValueError) as error:
+            raise ProviderError(
+                _("%(platform)s answered in an unexpected shape.") % {"platform": provider.label}
+            ) from error

@@ -277,6 +277,8 @@ def _guarded(provider: Provider, action: str) -> Iterator[None]:
         ) from error
     except (httpx.HTTPError, ValueError) as error:
         raise ProviderError(_("Could not reach %(platform)s to %(action)s.") % label) from error
+    except (KeyError, TypeError) as error:
+        raise ProviderError(_("%(platform)s answered in an unexpected shape.") % label) from error
 
 
 def _noauth() -> httpx.Auth:

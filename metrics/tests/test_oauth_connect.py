@@ -210,3 +210,14 @@ def test_the_setup_guide_shows_the_redirect_url_to_register(client_for, settings
     page = client_for("viewer").get(reverse("metrics:oauth-guide", args=["linkedin"])).content.decode()
     assert "https://scorecard.example.com/oauth/linkedin/callback/" in page and "rw_organization_admin" in page
     assert client_for("viewer").get(reverse("metrics:oauth-guide", args=["myspace"])).status_code == 404
+
+
+def test_an_account_listing_in_an_unexpected_shape_says_so_and_connects_nothing(client_for, team, fake, monkeypatch):
+    monkeypatch.setattr(type(fake), "listing", lambda self, path, request: {"data": [{"no": "id"}], "items": [{}]})
+    response = connect(client_for("admin"), team, fake)
+    assert response.status_code == 302 and not Channel.objects.exists()
+    messages = [str(m) for m in response.wsgi_request._messages]
+    if fake.key == "instagram":  # the token answer itself names the account: the picker offers it
+        assert "/connect/pick/" in response["Location"]
+    else:
+        assert any("unexpected shape" in m or "did not say" in m or "no account" in m for m in messages), messages
