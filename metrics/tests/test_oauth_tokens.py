@@ -236,3 +236,15 @@ def test_a_youtube_channel_connected_by_its_owner_syncs_daily_analytics_too(http
     assert run.status == "ok", run.error
     values = dict(DataPoint.objects.filter(metric__channel=channel).values_list("metric__key", "value"))
     assert values[f"{channel.key_prefix}-subscribers"] == 1200 and values[f"{channel.key_prefix}-watch_minutes"] == 300
+
+
+def test_the_beat_renews_tokens_every_ten_minutes(refreshable):
+    from django.conf import settings as live_settings
+
+    from metrics.tasks import channel_tokens_refresh
+
+    entry = live_settings.CELERY_BEAT_SCHEDULE["metrics-channel-tokens-refresh"]
+    assert entry["task"] == "metrics.tasks.channel_tokens_refresh" and entry["schedule"] == 600.0
+    _fake, channel = refreshable
+    due_soon(channel)
+    assert channel_tokens_refresh.delay().get() == 1
