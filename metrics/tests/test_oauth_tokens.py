@@ -248,3 +248,5 @@ def test_the_beat_renews_tokens_every_ten_minutes(refreshable):
     _fake, channel = refreshable
     due_soon(channel)
     assert channel_tokens_refresh.delay().get() == 1
+    channel.refresh_from_db()
+    assert channel.token_expires_at > timezone.now() + timedelta(minutes=30)  # renewed by the per-channel task
