@@ -1,5 +1,6 @@
-"""Forms for adding and editing channels (one form for every platform; the connector decides
-what the account and the credential mean)."""
+"""The add/edit channel form, built for one platform: only that platform's fields, labels and help (the connector
+decides what the account and the credential are called and mean). The page is rendered on the server for the
+chosen platform, so it needs no script."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from datetime import timedelta
 from typing import Any
 
 from django import forms
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from .connectors.base import all_connectors, get_connector
@@ -23,16 +25,12 @@ INTERVAL_CHOICES = [
 METRIC_LINE = re.compile(r"^\s*([a-z0-9_-]{1,30})\s*\|\s*([^|]+?)\s*\|\s*([^|]*?)\s*\|\s*(\S+)\s*$")
 
 
-def _platform_choices() -> list[tuple[str, str]]:
+def platform_choices() -> list[tuple[str, str]]:
     return [(c.platform, str(c.label)) for c in all_connectors()]
 
 
-def _account_help() -> str:
-    return " · ".join(f"{c.label}: {c.account_help}" for c in all_connectors() if c.account_help)
-
-
 class ChannelForm(forms.Form):
-    platform = forms.ChoiceField(label=_("Platform"), choices=())
+    platform = forms.CharField(widget=forms.HiddenInput)
     name = forms.CharField(label=_("Name"), max_length=120)
     key_prefix = forms.SlugField(
         label=_("Metric key prefix"),
@@ -46,16 +44,16 @@ class ChannelForm(forms.Form):
         required=False,
         strip=True,
         widget=forms.PasswordInput(render_value=False, attrs={"autocomplete": "off"}),
-        help_text=_("Stored encrypted and never shown again. Not needed for Mastodon, Bluesky and demo channels."),
+        help_text=_("Stored encrypted and never shown again."),
     )
     http_header = forms.CharField(
-        label=_("Header name (JSON endpoint only)"),
+        label=_("Header name"),
         max_length=100,
         required=False,
         help_text=_("Sent with the credential as its value, e.g. Authorization or X-Api-Key."),
     )
     http_metrics = forms.CharField(
-        label=_("Metrics (JSON endpoint only)"),
+        label=_("Metrics"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("One per line: key | name | unit | JSON path, e.g. orders | Orders | orders | data.orders.count"),
@@ -63,16 +61,40 @@ class ChannelForm(forms.Form):
     sync_interval = forms.ChoiceField(label=_("Sync"), choices=INTERVAL_CHOICES, required=False)
     enabled = forms.BooleanField(label=_("Enabled (sync on schedule)"), required=False, initial=True)
 
-    def __init__(self, *args: Any, channel: Channel | None = None, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, platform: str, channel: Channel | None = None, **kwargs: Any) -> None:
         self.channel = channel
-        if channel is not None:
-            kwargs.setdefault("initial", self.initial_for(channel))
+        self.connector = get_connector(platform)
+        kwargs.setdefault("initial", {})
+        kwargs["initial"] = {
+            "platform": platform,
+            **(self.initial_for(channel) if channel else {}),
+            **kwargs["initial"],
+        }
         super().__init__(*args, **kwargs)
-        self.fields["platform"].choices = _platform_choices()  # type: ignore[attr-defined]
-        self.fields["account_ref"].help_text = _account_help()
+        connector = self.connector
+        account = self.fields["account_ref"]
+        account.label, account.help_text = str(connector.account_label), str(connector.account_help)
+        if connector.credential_fields:
+            credential = connector.credential_fields[0]
+            self.fields["credential"].label = capfirst(str(credential.label))
+        else:
+            del self.fields["credential"]
+        for extra in connector.credential_fields[1:]:  # e.g. a key file instead of a token
+            self.fields[f"credential_{extra.name}"] = forms.CharField(
+                label=capfirst(str(extra.label)),
+                required=False,
+                widget=forms.Textarea(attrs={"rows": 3, "autocomplete": "off", "spellcheck": "false"}),
+                help_text=self.fields["credential"].help_text,
+            )
+        if platform != "http_json":
+            del self.fields["http_header"], self.fields["http_metrics"]
         if channel is not None:
             del self.fields["platform"], self.fields["key_prefix"]
-            self.fields["credential"].help_text = _("Stored encrypted and never shown. Leave empty to keep it.")
+            if channel.oauth_provider:  # its tokens come from the sign-in: Reconnect renews them
+                for name in [n for n in self.fields if n.startswith("credential")]:
+                    del self.fields[name]
+            for name in [n for n in self.fields if n.startswith("credential")]:
+                self.fields[name].help_text = _("Stored encrypted and never shown. Leave empty to keep it.")
 
     @staticmethod
     def initial_for(channel: Channel) -> dict[str, Any]:
@@ -104,14 +126,16 @@ class ChannelForm(forms.Form):
         return metrics
 
     def chosen_platform(self) -> str:
-        return self.channel.platform if self.channel else self.cleaned_data["platform"]
+        return self.connector.platform
 
     def service_kwargs(self) -> dict[str, Any]:
         data = self.cleaned_data
-        connector = get_connector(self.chosen_platform())
+        connector = self.connector
         credentials = {}
-        if connector.credential_fields and data["credential"]:
-            credentials[connector.credential_fields[0].name] = data["credential"]
+        for index, credential in enumerate(connector.credential_fields):
+            value = data.get("credential" if index == 0 else f"credential_{credential.name}")
+            if value:
+                credentials[credential.name] = value
         options: dict[str, Any] = dict(self.channel.settings) if self.channel else {}
         if self.chosen_platform() == "http_json":
             options.update({"header": data["http_header"], "metrics": data["http_metrics"]})

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from django.db.models import QuerySet
@@ -12,6 +13,7 @@ from django.utils.translation import gettext as _
 from teams.models import Team
 
 from .connectors.base import PermanentSourceError, get_connector
+from .connectors.lineage import changes_of
 from .models import Channel, Metric, SyncRun
 
 RUNS_SHOWN = 20
@@ -103,3 +105,17 @@ def channel_status_payload(*, channel: Channel) -> dict[str, Any]:
             "finished_at": run.finished_at.isoformat() if run.finished_at else None,
         },
     }
+
+
+def metric_definition_changes(*, metric: Metric) -> list[date]:
+    """Days on which the platform feeding this channel metric replaced it by another (connectors/lineage.py)."""
+    channel = metric.channel
+    if channel is None or not metric.key.startswith(f"{channel.key_prefix}-"):
+        return []
+    try:
+        connector = get_connector(channel.platform)
+    except PermanentSourceError:
+        return []
+    key = metric.key.removeprefix(f"{channel.key_prefix}-")
+    spec = next((s for s in connector.metric_specs(channel.settings) if s.key == key and s.source), None)
+    return [r.removed_on for r in changes_of(channel.platform, spec.source)] if spec else []

@@ -17,8 +17,10 @@ from teams.models import Role, Team
 
 from . import channel_selectors as selectors
 from . import channel_services as services
-from .channel_forms import ChannelForm
+from .channel_forms import ChannelForm, platform_choices
 from .models import Channel
+from .oauth.providers import provider_for_platform
+from .oauth.views import redirect_uri
 
 
 @login_required
@@ -50,16 +52,33 @@ def _save(form: ChannelForm, save: Callable[..., Channel]) -> Channel | None:
         return None
 
 
+def _form_context(team: Team, form: ChannelForm, channel: Channel | None) -> dict[str, object]:
+    provider = provider_for_platform(form.connector.platform)
+    return {
+        "team": team,
+        "form": form,
+        "channel": channel,
+        "platform": form.connector.label,
+        "provider": provider,
+        "redirect_uri": redirect_uri(provider) if provider else "",
+    }
+
+
 @login_required
 def channel_create(request: HttpRequest, team_slug: str) -> HttpResponse:
+    """Add a channel: first the platform (links), then only that platform's form and its "Connect with …"."""
     team = team_for_member(request.user, team_slug, role=Role.ADMIN)
-    form = ChannelForm(request.POST or None)
+    platform = request.POST.get("platform") or request.GET.get("platform", "")
+    if platform not in dict(platform_choices()):
+        choices = [(key, label, provider_for_platform(key)) for key, label in platform_choices()]
+        return render(request, "metrics/channel_platforms.html", {"team": team, "choices": choices})
+    form = ChannelForm(request.POST or None, platform=platform)
     if request.method == "POST":
         channel = _save(form, lambda **kwargs: services.channel_create(team=team, **kwargs))
         if channel is not None:
             messages.success(request, _("The channel was added; its first sync starts within a minute."))
             return redirect("metrics:channel-detail", team.slug, channel.pk)
-    return render(request, "metrics/channel_form.html", {"team": team, "form": form, "channel": None})
+    return render(request, "metrics/channel_form.html", _form_context(team, form, None))
 
 
 @login_required
@@ -75,6 +94,7 @@ def channel_detail(request: HttpRequest, team_slug: str, channel_id: int) -> Htt
         "runs": selectors.channel_runs(channel=channel),
         "metrics": selectors.channel_metrics(channel=channel),
         "is_admin": can(request.user, team, Role.ADMIN),
+        "provider": provider_for_platform(channel.platform),
     }
     return render(request, "metrics/channel_detail.html", context)
 
@@ -83,11 +103,11 @@ def channel_detail(request: HttpRequest, team_slug: str, channel_id: int) -> Htt
 def channel_edit(request: HttpRequest, team_slug: str, channel_id: int) -> HttpResponse:
     team = team_for_member(request.user, team_slug, role=Role.ADMIN)
     channel = _channel(team, channel_id)
-    form = ChannelForm(request.POST or None, channel=channel)
+    form = ChannelForm(request.POST or None, platform=channel.platform, channel=channel)
     if request.method == "POST" and _save(form, lambda **kwargs: services.channel_update(channel=channel, **kwargs)):
         messages.success(request, _("The channel was saved."))
         return redirect("metrics:channel-detail", team.slug, channel.pk)
-    return render(request, "metrics/channel_form.html", {"team": team, "form": form, "channel": channel})
+    return render(request, "metrics/channel_form.html", _form_context(team, form, channel))
 
 
 @login_required

@@ -74,7 +74,8 @@ def seed_channels(context: DemoContext) -> None:
                 "platform": "demo",
                 "name": name,
                 "account_ref": seed,
-                "sync_interval": timedelta(hours=1),
+                # Every 5 minutes: today's demo values move with the time of day, so pages visibly change.
+                "sync_interval": timedelta(minutes=5),
                 "enabled": True,
             },
         )

@@ -1,4 +1,4 @@
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import models
@@ -44,6 +44,15 @@ class Channel(models.Model):
     last_error = models.TextField(_("last error"), blank=True)
     attention_hint = models.TextField(_("what to do"), blank=True)
     consecutive_failures = models.PositiveIntegerField(_("failed syncs in a row"), default=0)
+    # "Connect with …" (metrics/oauth): who signed in, and when the stored access token stops working. A refreshable
+    # token is renewed ahead of expiry by a beat task; the connection itself then lapses with the refresh token.
+    oauth_provider = models.CharField(_("connected through"), max_length=20, blank=True)
+    connected_as = models.CharField(_("connected as"), max_length=200, blank=True)
+    token_expires_at = models.DateTimeField(_("token valid until"), null=True, blank=True, db_index=True)
+    token_refreshable = models.BooleanField(_("token renewed automatically"), default=False)
+    refresh_expires_at = models.DateTimeField(_("renewal possible until"), null=True, blank=True)
+    # What the daily digest already told the team's admins (a lapse date, metric removals), so it tells them once.
+    notices = models.JSONField(default=dict, blank=True, editable=False)
     # The sync lease: whoever holds claim_token may sync until claimed_until; an expired lease
     # (crashed worker, lost message) lets the dispatcher claim the channel again.
     claim_token = models.CharField(max_length=36, blank=True, editable=False)
@@ -58,6 +67,11 @@ class Channel(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def connection_lapses_at(self) -> datetime | None:
+        """When the connection stops working unless someone reconnects (None: not known to lapse)."""
+        return self.refresh_expires_at if self.token_refreshable else self.token_expires_at
 
     @property
     def sync_interval_words(self) -> str:

@@ -48,3 +48,23 @@ def import_uploads_expire() -> int:
     from .import_services import import_uploads_expire as expire
 
     return expire()
+
+
+# --- "Connect with …" tokens ------------------------------------------------------------------
+
+
+@shared_task(acks_late=True, ignore_result=True)
+def channel_tokens_refresh() -> int:
+    """Every 10 minutes (CELERY_BEAT_SCHEDULE): enqueue the renewal of OAuth tokens that expire soon (one task per
+    channel), mark lapsed connections."""
+    from .oauth.services import channels_tokens_refresh_due
+
+    return channels_tokens_refresh_due(renew=channel_token_refresh.delay)
+
+
+@shared_task(acks_late=True, ignore_result=True)
+def channel_token_refresh(channel_id: int) -> bool:
+    """Renew one channel's token if it is still due (a second copy of this task finds it renewed and does nothing)."""
+    from .oauth.services import channel_token_refresh as renew
+
+    return renew(channel_id=channel_id)

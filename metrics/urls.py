@@ -1,6 +1,7 @@
 from django.urls import path
 
 from . import api, channel_views, views
+from .oauth import views as oauth_views
 
 app_name = "metrics"
 
@@ -41,4 +42,19 @@ urlpatterns = [
     path("t/<slug:team_slug>/channels/<int:channel_id>/delete/", channel_views.channel_delete, name="channel-delete"),
     path("t/<slug:team_slug>/channels/<int:channel_id>/sync/", channel_views.channel_sync_now, name="channel-sync"),
     path("t/<slug:team_slug>/channels/<int:channel_id>/status/", channel_views.channel_status, name="channel-status"),
+    # --- "Connect with ..." (OAuth) ---------------------------------------------------------------
+    path("t/<slug:team_slug>/channels/connect/<slug:provider>/", oauth_views.connect_start, name="channel-connect"),
+    path(
+        "t/<slug:team_slug>/channels/connect/pick/<str:flow_id>/",
+        oauth_views.connect_pick,
+        name="channel-connect-pick",
+    ),
+    path(
+        "t/<slug:team_slug>/channels/<int:channel_id>/reconnect/",
+        oauth_views.reconnect_start,
+        name="channel-reconnect",
+    ),
+    # The one redirect URL registered with each platform; the team comes from the signed state.
+    path("oauth/<slug:provider>/callback/", oauth_views.callback, name="oauth-callback"),
+    path("oauth/<slug:provider>/guide/", oauth_views.guide, name="oauth-guide"),
 ]

@@ -132,8 +132,11 @@ def kpi_period_chart(
     higher_is_better: bool | None = None,
     forecast: tuple[str, float] | None = None,
     title: str = "",
+    marks: Sequence[tuple[str, str]] = (),
 ) -> go.Figure:
     """A KPI's actual per period against its goal and red flag, over red/amber/green bands.
+
+    `marks` are (period label, text) drawn as a dotted vertical line, e.g. where a platform changed a metric.
 
     Goals that change from period to period (pacing) draw a sloped goal line. `forecast` is
     (label of the period end, projected value), drawn dashed from the last actual. Without
@@ -180,6 +183,9 @@ def kpi_period_chart(
     )  # fmt: skip
     if forecast is not None:
         fig.add_trace(_forecast_trace(labels, actuals, forecast, hover))
+    for label, text in marks:
+        fig.add_shape(type="line", x0=label, x1=label, yref="paper", y0=0, y1=1, line={"dash": "dot", "width": 1})
+        fig.add_annotation(x=label, yref="paper", y=1, text=text, showarrow=False, yanchor="bottom", font={"size": 11})
     return fig
 
 

@@ -6,6 +6,7 @@ defaults (SQLite file and filesystem broker under var/, local-memory cache) so t
 """
 
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import environ
 from celery.schedules import crontab
@@ -185,6 +186,12 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
         "schedule": crontab(hour="4", minute="7"),
     },
     # E-mails each KPI owner a digest of red, stale and overdue items (scorecard.tasks).
+    # Renews OAuth access tokens before they expire; marks lapsed connections (metrics.tasks).
+    "metrics-channel-tokens-refresh": {
+        "task": "metrics.tasks.channel_tokens_refresh",
+        "schedule": 600.0,
+        "options": {"expires": 590},
+    },
     "scorecard-daily-digest": {
         "task": "scorecard.tasks.send_daily_digest",
         "schedule": crontab(hour="6", minute="30"),
@@ -361,15 +368,30 @@ SCORECARD_BASE_URL = env.str("SCORECARD_BASE_URL", default="http://127.0.0.1:800
 CHANNEL_CREDENTIALS_KEY = env.str("CHANNEL_CREDENTIALS_KEY", default="")
 # Base URLs, API versions and request timeouts (seconds) per platform; tests point them at fakes.
 SCORECARD_CONNECTOR_TIMEOUT = env.float("SCORECARD_CONNECTOR_TIMEOUT", default=10.0)
+# API versions: metrics/connectors/versions.py knows their sunset dates, and a test fails 30 days before one.
+GRAPH_API_VERSION = env.str("GRAPH_API_VERSION", default="v26.0")
+LINKEDIN_API_VERSION = env.str("LINKEDIN_API_VERSION", default="202603")
 SCORECARD_CONNECTORS: dict[str, dict] = {
     "mastodon": {"scheme": "https"},
     "bluesky": {"base_url": "https://public.api.bsky.app"},
-    "youtube": {"base_url": "https://www.googleapis.com/youtube/v3"},
-    "facebook_page": {"base_url": "https://graph.facebook.com", "version": env.str("GRAPH_API_VERSION", "v24.0")},
-    "instagram": {"base_url": "https://graph.facebook.com", "version": env.str("GRAPH_API_VERSION", "v24.0")},
-    "linkedin_org": {"base_url": "https://api.linkedin.com/rest", "version": env.str("LINKEDIN_API_VERSION", "202601")},
+    "youtube": {
+        "base_url": "https://www.googleapis.com/youtube/v3",
+        "analytics_url": "https://youtubeanalytics.googleapis.com/v2",
+    },
+    "facebook_page": {"base_url": "https://graph.facebook.com", "version": GRAPH_API_VERSION},
+    # Instagram with Facebook Login reads graph.facebook.com; with Instagram Login, graph.instagram.com.
+    "instagram": {
+        "base_url": "https://graph.facebook.com",
+        "login_base_url": "https://graph.instagram.com",
+        "version": GRAPH_API_VERSION,
+    },
+    "linkedin_org": {"base_url": "https://api.linkedin.com/rest", "version": LINKEDIN_API_VERSION},
     "x": {"base_url": "https://api.x.com/2"},
-    "ga4": {"base_url": "https://analyticsdata.googleapis.com/v1beta"},
+    "ga4": {
+        "base_url": "https://analyticsdata.googleapis.com/v1beta",
+        "admin_url": "https://analyticsadmin.googleapis.com/v1beta",
+    },
+    "tiktok": {"base_url": "https://open.tiktokapis.com/v2"},
     "http_json": {},
 }
 # Outgoing connector requests (metrics/connectors/safety.py): private and local networks are
@@ -378,6 +400,62 @@ SCORECARD_CONNECTORS: dict[str, dict] = {
 SCORECARD_CONNECTOR_ALLOWED_HOSTS = env.list("SCORECARD_CONNECTOR_ALLOWED_HOSTS", default=[])
 SCORECARD_SYNC_DEADLINE_SECONDS = env.float("SCORECARD_SYNC_DEADLINE_SECONDS", default=60.0)
 SCORECARD_CONNECTOR_MAX_BYTES = env.int("SCORECARD_CONNECTOR_MAX_BYTES", default=5 * 1024 * 1024)
+
+# "Connect with …" (metrics/oauth): per provider the app's client id and secret, and the endpoints (defaults: the
+# platform's documented ones, see docs/oauth/<key>.md). A provider without a client id offers the manual token field.
+_OAUTH_ENDPOINTS = {
+    "meta": {
+        "authorize_url": f"https://www.facebook.com/{GRAPH_API_VERSION}/dialog/oauth",
+        "token_url": f"https://graph.facebook.com/{GRAPH_API_VERSION}/oauth/access_token",
+    },
+    "instagram": {
+        "authorize_url": "https://www.instagram.com/oauth/authorize",
+        "token_url": "https://api.instagram.com/oauth/access_token",
+        "exchange_url": "https://graph.instagram.com/access_token",
+        "refresh_url": "https://graph.instagram.com/refresh_access_token",
+    },
+    "linkedin": {
+        "authorize_url": "https://www.linkedin.com/oauth/v2/authorization",
+        "token_url": "https://www.linkedin.com/oauth/v2/accessToken",
+        "revoke_url": "https://www.linkedin.com/oauth/v2/revoke",
+        "userinfo_url": "https://api.linkedin.com/v2/userinfo",
+    },
+    "google": {
+        "authorize_url": "https://accounts.google.com/o/oauth2/v2/auth",
+        "token_url": "https://oauth2.googleapis.com/token",
+        "revoke_url": "https://oauth2.googleapis.com/revoke",
+        "userinfo_url": "https://openidconnect.googleapis.com/v1/userinfo",
+    },
+    "x": {
+        "authorize_url": "https://x.com/i/oauth2/authorize",
+        "token_url": "https://api.x.com/2/oauth2/token",
+        "revoke_url": "https://api.x.com/2/oauth2/revoke",
+    },
+    "tiktok": {
+        "authorize_url": "https://www.tiktok.com/v2/auth/authorize/",
+        "token_url": "https://open.tiktokapis.com/v2/oauth/token/",
+        "revoke_url": "https://open.tiktokapis.com/v2/oauth/revoke/",
+    },
+}
+
+
+def _origin(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}"
+
+
+OAUTH_PROVIDERS: dict[str, dict[str, str]] = {
+    key: {
+        **endpoints,
+        "client_id": env.str(f"OAUTH_{key.upper()}_CLIENT_ID", default=""),
+        "client_secret": env.str(f"OAUTH_{key.upper()}_CLIENT_SECRET", default=""),
+        "authorize_url": env.str(f"OAUTH_{key.upper()}_AUTHORIZE_URL", default=endpoints["authorize_url"]),
+        "token_url": env.str(f"OAUTH_{key.upper()}_TOKEN_URL", default=endpoints["token_url"]),
+    }
+    for key, endpoints in _OAUTH_ENDPOINTS.items()
+}
+# How long a "Connect with …" sign-in may take between leaving for the platform and coming back.
+OAUTH_STATE_MAX_AGE = env.int("OAUTH_STATE_MAX_AGE", default=600)
 # How long a claimed sync may run before another worker may take the channel over.
 SCORECARD_SYNC_LEASE_SECONDS = env.int("SCORECARD_SYNC_LEASE_SECONDS", default=600)
 # Celery retries of one sync after a transient failure (timeouts, 5xx, 429), with backoff.
@@ -401,7 +479,9 @@ SECURE_CSP = {
     "base-uri": [CSP.SELF],
     "frame-ancestors": [CSP.NONE],
     "worker-src": [CSP.SELF, "blob:"],  # Redoc (/api/redoc/) renders in a web worker
-    "form-action": [CSP.SELF],
+    # "Connect with …" posts to our start URL, which redirects to the platform's sign-in page: browsers check
+    # form-action on that redirect too, so the platforms' authorize origins are allowed here (and only those).
+    "form-action": [CSP.SELF, *sorted({_origin(p["authorize_url"]) for p in OAUTH_PROVIDERS.values()})],
 }
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True

@@ -26,12 +26,10 @@ def _check_config(connector: Connector, *, account_ref: str, options: dict[str, 
 
 
 def _check_credentials(connector: Connector, credentials: dict[str, str]) -> None:
-    for credential in connector.credential_fields:
-        if credential.required and not credentials.get(credential.name):
-            raise ApplicationError(
-                _("%(platform)s needs the %(what)s.") % {"platform": connector.label, "what": credential.label},
-                field="credential",
-            )
+    try:
+        connector.validate_credentials(credentials)
+    except ValueError as error:
+        raise ApplicationError(str(error), field="credential") from error
 
 
 def metric_key(channel: Channel, spec_key: str) -> str:
@@ -143,5 +141,9 @@ def channel_update(
 
 @transaction.atomic
 def channel_delete(*, channel: Channel) -> None:
-    """Delete the channel; its metrics and their data points stay (no longer fed)."""
+    """Delete the channel; its metrics and their data points stay (no longer fed). A channel connected with
+    "Connect with …" also tells the platform, after commit, that its tokens are no longer used."""
+    from ..oauth.services import tokens_revoke_later
+
+    tokens_revoke_later(channel=channel)
     channel.delete()

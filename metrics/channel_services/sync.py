@@ -135,6 +135,17 @@ def _release() -> dict[str, Any]:
     return {"claim_token": "", "claimed_until": None}
 
 
+def _with_fresh_token(channel: Channel, now: datetime) -> Channel:
+    """A token that expires within a minute is renewed first (the beat task normally does it well ahead)."""
+    expires = channel.token_expires_at
+    if channel.token_refreshable and expires is not None and expires <= now + timedelta(minutes=1):
+        from ..oauth.services import channel_token_refresh
+
+        if channel_token_refresh(channel_id=channel.pk, now=now):
+            channel.refresh_from_db()
+    return channel
+
+
 def channel_sync_run(
     *,
     channel_id: int,
@@ -162,6 +173,7 @@ def channel_sync_run(
     secrets: dict[str, str] = {}
     try:
         connector = get_connector(channel.platform)
+        channel = _with_fresh_token(channel, now)
         try:
             secrets = credentials_decrypt(channel.credentials_encrypted)
         except CredentialsUnreadableError as error:
@@ -212,6 +224,10 @@ def channel_sync_run(
         hint = _redact(error.hint, secrets) or _(
             "Check the account and the credentials, then save the channel: it syncs again at once."
         )
+        if channel.oauth_provider:  # its tokens come from signing in, not from pasting
+            from ..oauth.services import reconnect_hint
+
+            hint = reconnect_hint()
         _finish(
             channel_id,
             claim_token,

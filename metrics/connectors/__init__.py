@@ -13,6 +13,7 @@ PLATFORM_MODULES = (
     "instagram",
     "linkedin_org",
     "ga4",
+    "tiktok",
 )
 
 _loaded = False

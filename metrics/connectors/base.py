@@ -55,6 +55,7 @@ class MetricSpec:
     name: str
     unit: str = ""
     kind: Literal["snapshot", "daily"] = "snapshot"
+    source: str = ""  # the platform's metric as first defined; lineage.source_on() follows its retirements
 
 
 @dataclass(frozen=True, slots=True)
@@ -132,6 +133,16 @@ class Connector(ABC):
         """Raise ValueError with a message users understand when the configuration cannot work."""
         if not account_ref.strip():
             raise ValueError(str(_("Enter the account.")))
+
+    def validate_credentials(self, credentials: Mapping[str, str]) -> None:
+        """Raise ValueError with a message users understand when the credentials cannot work.
+
+        A token from "Connect with …" stands in for a key the connector otherwise asks to paste."""
+        for credential in self.credential_fields:
+            if credential.required and not credentials.get(credential.name) and not credentials.get("token"):
+                raise ValueError(
+                    str(_("%(platform)s needs the %(what)s.")) % {"platform": self.label, "what": credential.label}
+                )
 
     @abstractmethod
     def fetch(self, ctx: FetchContext) -> FetchResult: ...

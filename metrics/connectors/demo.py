@@ -3,7 +3,8 @@
 Every value is a pure function of (account reference, day): the same channel always shows the
 same history, on every machine. The series grow slowly, dip at weekends, carry noise from a
 random generator seeded with channel and day, and now and then a campaign week lifts them.
-Today's daily values grow with the hours, so an hourly sync shows numbers arriving.
+Today's values move during the day as a pure function of the time of day: daily counts grow with the share of the
+day that has passed, and followers walk from yesterday's count to today's, so every sync shows numbers arriving.
 """
 
 from __future__ import annotations
@@ -62,6 +63,12 @@ def day_fraction(now: datetime, day: date) -> float:
     return max(0.02, seconds / 86_400)
 
 
+def followers_at(seed: str, profile: dict[str, float], day: date, now: datetime) -> int:
+    """Followers on `day` as seen at `now`: during the day, part of the way from yesterday's count to today's."""
+    yesterday, today = followers_on(seed, profile, day - timedelta(days=1)), followers_on(seed, profile, day)
+    return round(yesterday + (today - yesterday) * day_fraction(now, day))
+
+
 @register
 class DemoConnector(Connector):
     platform = "demo"
@@ -87,7 +94,7 @@ class DemoConnector(Connector):
         result = FetchResult()
         local_now = ctx.window.now
         for day in ctx.window.days():
-            result.add("followers", day, followers_on(seed, profile, day))
+            result.add("followers", day, followers_at(seed, profile, day, local_now))
             for metric in ("reach", "engagements", "clicks"):
                 result.add(metric, day, round(daily_value(seed, profile, metric, day) * day_fraction(local_now, day)))
         return result

@@ -3,18 +3,14 @@ so that a removed metric fails alone."""
 
 from __future__ import annotations
 
+from datetime import date
 from typing import ClassVar
 
 from django.utils.translation import gettext_lazy as _
 
 from .base import Connector, CredentialField, FetchContext, FetchResult, MetricSpec, register
 from .graph import InvalidMetricError, graph_get, insight_day, windows
-
-INSIGHTS = {
-    "media_views": "page_media_view",
-    "reach": "page_total_media_view_unique",
-    "post_engagements": "page_post_engagements",
-}
+from .lineage import source_on
 
 
 @register
@@ -26,10 +22,15 @@ class FacebookPageConnector(Connector):
     history_days = 90
     metrics: ClassVar = (
         MetricSpec("followers", str(_("Followers")), "followers", "snapshot"),
-        MetricSpec("media_views", str(_("Media views")), "views", "daily"),
-        MetricSpec("reach", str(_("Reach")), "accounts", "daily"),
-        MetricSpec("post_engagements", str(_("Post engagements")), "interactions", "daily"),
+        MetricSpec("media_views", str(_("Media views")), "views", "daily", "page_media_view"),
+        # Reach was page_impressions_unique until Meta removed it (lineage.py): the key and its history carry on.
+        MetricSpec("reach", str(_("Reach")), "accounts", "daily", "page_impressions_unique"),
+        MetricSpec("post_engagements", str(_("Post engagements")), "interactions", "daily", "page_post_engagements"),
     )
+
+    def insights(self, today: date) -> dict[str, str]:
+        """Metric key -> the platform metric that feeds it today."""
+        return {s.key: source_on(self.platform, s.source, today) for s in self.metrics if s.kind == "daily"}
 
     def fetch(self, ctx: FetchContext) -> FetchResult:
         page = ctx.account_ref.strip()
@@ -43,7 +44,7 @@ class FacebookPageConnector(Connector):
         except InvalidMetricError as error:
             result.metric_errors["followers"] = str(error)
         wanted = set(ctx.window.days())
-        for key, metric in INSIGHTS.items():
+        for key, metric in self.insights(ctx.window.today).items():
             try:
                 for since, until in windows(ctx.window.start, ctx.window.end):
                     body = graph_get(

@@ -1,12 +1,20 @@
 """Google Analytics 4 (Data API `runReport`): sessions, engaged sessions, key events and revenue
-from social channels per day. Values arrive as strings; rows page with offset/rowCount."""
+from social channels per day. Values arrive as strings; rows page with offset/rowCount.
+
+Credentials: an OAuth access token ("Connect with Google", renewed by the token lifecycle) or a service-account
+key (JSON), which never expires: each sync signs a JWT with the key (Authlib, RFC 7523) and exchanges it at the
+key's `token_uri` for a one-hour access token. Add the service account's e-mail to the property as a Viewer."""
 
 from __future__ import annotations
 
+import json
+from collections.abc import Mapping
 from datetime import date, datetime
 from typing import Any, ClassVar
 
+from authlib.oauth2.rfc7523.assertion import sign_jwt_bearer_assertion
 from django.utils.translation import gettext_lazy as _
+from joserfc.jwk import RSAKey
 
 from .base import (
     Connector,
@@ -27,6 +35,24 @@ GA_METRICS = {
     "revenue": "totalRevenue",
 }
 SOCIAL_GROUPS = ["Organic Social", "Paid Social"]
+SCOPE = "https://www.googleapis.com/auth/analytics.readonly"
+
+
+def _service_account(text: str) -> dict[str, str]:
+    """The fields of a Google service-account key file, or a ValueError that says what is wrong."""
+    message = str(_("Paste the whole service-account key file (JSON with type, client_email, private_key, token_uri)."))
+    try:
+        key = json.loads(text)
+    except ValueError:
+        key = None
+    needed = ("client_email", "private_key", "token_uri")
+    if not isinstance(key, dict) or key.get("type") != "service_account" or not all(key.get(f) for f in needed):
+        raise ValueError(message)
+    try:
+        RSAKey.import_key(str(key["private_key"]))
+    except Exception as error:  # joserfc raises several types for a key it cannot read
+        raise ValueError(message) from error
+    return {k: str(v) for k, v in key.items()}
 
 
 class _InvalidMetric(Exception):
@@ -38,7 +64,10 @@ class GA4Connector(Connector):
     platform = "ga4"
     label = _("Google Analytics 4")
     account_help = _("the GA4 property id (digits)")
-    credential_fields = (CredentialField("token", _("OAuth access token")),)
+    credential_fields = (
+        CredentialField("token", _("OAuth access token"), required=False),
+        CredentialField("service_account", _("service-account key (JSON), instead of a token"), required=False),
+    )
     history_days = 90
     metrics: ClassVar = (
         MetricSpec("sessions", str(_("Sessions from social")), "sessions", "daily"),
@@ -51,7 +80,40 @@ class GA4Connector(Connector):
         if not account_ref.strip().removeprefix("properties/").isdigit():
             raise ValueError(str(_("Enter the GA4 property id (digits).")))
 
-    def _report(self, ctx: FetchContext, names: list[str]) -> dict[date, list[float]]:
+    def validate_credentials(self, credentials: Mapping[str, str]) -> None:
+        if credentials.get("service_account"):
+            _service_account(credentials["service_account"])
+        elif not credentials.get("token"):
+            raise ValueError(str(_("Google Analytics 4 needs an access token or a service-account key.")))
+
+    def _access_token(self, ctx: FetchContext) -> str:
+        if not ctx.secret("service_account"):
+            return ctx.secret("token")
+        key = _service_account(ctx.secret("service_account"))
+        assertion = sign_jwt_bearer_assertion(
+            RSAKey.import_key(key["private_key"]),
+            key["client_email"],
+            key["token_uri"],
+            claims={"scope": SCOPE},
+            header={"alg": "RS256", "kid": key.get("private_key_id", "")},
+        )
+        response = send(
+            ctx,
+            "POST",
+            key["token_uri"],
+            platform_label="Google",
+            data={"grant_type": "urn:ietf:params:oauth:grant-type:jwt-bearer", "assertion": assertion},
+        )
+        body = json_body(response)
+        if response.status_code != 200 or not isinstance(body, dict) or not body.get("access_token"):
+            reason = body.get("error", f"HTTP {response.status_code}") if isinstance(body, dict) else "?"
+            raise PermanentSourceError(
+                str(_("Google refused the service-account key (%(reason)s).")) % {"reason": reason},
+                hint=str(_("Create a new key for the service account and paste it in the channel.")),
+            )
+        return str(body["access_token"])
+
+    def _report(self, ctx: FetchContext, names: list[str], token: str) -> dict[date, list[float]]:
         prop = ctx.account_ref.strip().removeprefix("properties/")
         url = f"{ctx.config['base_url']}/properties/{prop}:runReport"
         limit = int(ctx.config.get("page_size", 10000))
@@ -74,7 +136,7 @@ class GA4Connector(Connector):
                 url,
                 platform_label="Google Analytics",
                 json=request,
-                headers={"Authorization": f"Bearer {ctx.secret('token')}"},
+                headers={"Authorization": f"Bearer {token}"},
             )
             body = json_body(response)
             message = (body.get("error", {}) if isinstance(body, dict) else {}).get("message", "")
@@ -107,14 +169,15 @@ class GA4Connector(Connector):
     def fetch(self, ctx: FetchContext) -> FetchResult:
         result = FetchResult()
         keys = list(GA_METRICS)
+        token = self._access_token(ctx)
         try:
-            reports = {tuple(keys): self._report(ctx, [GA_METRICS[k] for k in keys])}
+            reports = {tuple(keys): self._report(ctx, [GA_METRICS[k] for k in keys], token)}
         except _InvalidMetric:
             # One invalid (renamed or removed) metric fails the whole report: ask for each alone.
             reports = {}
             for key in keys:
                 try:
-                    reports[(key,)] = self._report(ctx, [GA_METRICS[key]])
+                    reports[(key,)] = self._report(ctx, [GA_METRICS[key]], token)
                 except _InvalidMetric as error:
                     result.metric_errors[key] = str(error)
         for group, totals in reports.items():

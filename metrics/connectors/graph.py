@@ -24,7 +24,9 @@ class InvalidMetricError(Exception):
 
 
 def graph_get(ctx: FetchContext, path: str, params: dict[str, Any], *, label: str) -> dict[str, Any]:
-    base = f"{ctx.config['base_url']}/{ctx.config['version']}"
+    # Instagram accounts connected with Instagram Login (no Facebook Page) are read on graph.instagram.com.
+    host = ctx.config["login_base_url"] if ctx.options.get("api") == "instagram_login" else ctx.config["base_url"]
+    base = f"{host}/{ctx.config['version']}"
     response = send(
         ctx, "GET", f"{base}/{path}", platform_label=label, params={**params, "access_token": ctx.secret("token")}
     )

@@ -10,9 +10,9 @@ from django.utils.translation import gettext_lazy as _
 
 from .base import Connector, CredentialField, FetchContext, FetchResult, MetricSpec, register
 from .graph import InvalidMetricError, graph_get
+from .lineage import source_on
 
 FIELDS = {"followers": "followers_count", "follows": "follows_count", "posts": "media_count"}
-INSIGHTS = {"reach": "reach", "views": "views", "interactions": "total_interactions"}
 
 
 @register
@@ -26,9 +26,9 @@ class InstagramConnector(Connector):
         MetricSpec("followers", str(_("Followers")), "followers", "snapshot"),
         MetricSpec("follows", str(_("Follows")), "accounts", "snapshot"),
         MetricSpec("posts", str(_("Posts")), "posts", "snapshot"),
-        MetricSpec("reach", str(_("Reach")), "accounts", "daily"),
-        MetricSpec("views", str(_("Views")), "views", "daily"),
-        MetricSpec("interactions", str(_("Interactions")), "interactions", "daily"),
+        MetricSpec("reach", str(_("Reach")), "accounts", "daily", "reach"),
+        MetricSpec("views", str(_("Views")), "views", "daily", "views"),
+        MetricSpec("interactions", str(_("Interactions")), "interactions", "daily", "total_interactions"),
     )
 
     def fetch(self, ctx: FetchContext) -> FetchResult:
@@ -46,7 +46,8 @@ class InstagramConnector(Connector):
                 result.add(key, ctx.window.today, fields[field])
             else:
                 result.metric_errors[key] = str(_("Instagram did not send %(field)s.")) % {"field": field}
-        for key, metric in INSIGHTS.items():
+        insights = {s.key: source_on(self.platform, s.source, ctx.window.today) for s in self.metrics if s.source}
+        for key, metric in insights.items():
             try:
                 for day in ctx.window.days():
                     since = int(datetime.combine(day, time(0), tzinfo=UTC).timestamp())

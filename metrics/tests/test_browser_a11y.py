@@ -59,6 +59,10 @@ def test_every_channel_page_has_no_serious_accessibility_problems(demo, signed_i
             "/t/acme-social/channels/",
             f"/t/acme-social/channels/{channel.pk}/",
             "/t/acme-social/channels/add/",
+            "/t/acme-social/channels/add/?platform=x",
+            "/t/acme-social/channels/add/?platform=http_json",
+            "/t/acme-social/channels/add/?platform=ga4",
+            "/t/acme-social/channels/connect/pick/over/",
             f"/t/acme-social/channels/{channel.pk}/edit/",
         ],
     )

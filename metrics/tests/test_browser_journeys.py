@@ -74,3 +74,25 @@ def test_marketer_imports_a_csv_sees_the_preview_the_progress_bar_and_the_values
     chart = page.locator('[data-figure-id="metric-series"]')
     expect(chart.locator(".scatterlayer .trace")).not_to_have_count(0)
     assert DataPoint.objects.filter(metric__key="newsletter-signups").count() == ROWS
+
+
+def test_team_admin_connects_an_x_account_in_a_real_browser(
+    demo, signed_in_page, axe_check, httpserver, settings, live_server
+):
+    from metrics.models import Channel
+    from metrics.tests.oauth_fakes import install
+
+    install(httpserver, settings, "x")
+    settings.SCORECARD_BASE_URL = live_server.url
+    fake_origin = httpserver.url_for("/").rstrip("/")
+    settings.SECURE_CSP = {**settings.SECURE_CSP, "form-action": [*settings.SECURE_CSP["form-action"], fake_origin]}
+    page = signed_in_page("baker")  # admin of Bakery Brothers
+    page.goto("/t/bakery/channels/add/")
+    page.get_by_role("link", name=re.compile("^X")).click()
+    page.get_by_role("button", name="Connect with X").click()
+    expect(page.get_by_role("heading", name="Pick the account to connect from X")).to_be_visible()
+    axe_check(page)
+    page.get_by_label(re.compile("@acme")).check()
+    page.get_by_role("button", name="Connect", exact=True).click()
+    expect(page.get_by_text("connected as @acme")).to_be_visible()
+    assert Channel.objects.filter(team__slug="bakery", platform="x", oauth_provider="x").exists()

@@ -165,3 +165,34 @@ def test_the_channel_page_says_the_sync_interval_in_words(client_for, team, chan
     page = client_for("admin").get(reverse("metrics:channel-detail", args=[team.slug, channel.pk])).content.decode()
     assert "6\xa0hours" in page or "6 hours" in page
     assert "6:00:00" not in page
+
+
+def test_the_add_page_first_asks_for_the_platform(client_for, team):
+    page = client_for("admin").get(reverse("metrics:channel-create", args=[team.slug])).content.decode()
+    assert "?platform=mastodon" in page and "?platform=tiktok" in page and 'name="account_ref"' not in page
+
+
+@pytest.mark.parametrize(
+    ("platform", "shown", "hidden"),
+    [
+        ("x", ["Bearer token", "username without @"], ["http_header", "Page id", "Seed"]),
+        ("http_json", ['name="http_header"', 'name="http_metrics"'], ["username without @"]),
+        ("mastodon", ['name="account_ref"'], ['name="credential"', "http_header"]),
+        ("demo", ["Seed"], ['name="credential"', "http_header", "username without @"]),
+    ],
+)
+def test_the_form_shows_only_the_chosen_platforms_fields_and_help(client_for, team, platform, shown, hidden):
+    url = reverse("metrics:channel-create", args=[team.slug]) + f"?platform={platform}"
+    page = client_for("admin").get(url).content.decode()
+    for text in shown:
+        assert text in page, text
+    for text in hidden:
+        assert text not in page, text
+    assert "<script>" not in page
+
+
+def test_a_connected_channel_is_edited_without_a_token_field(client_for, team):
+    channel = channel_create(team=team, platform="x", name="X", account_ref="acme", credentials={"token": SECRET})
+    Channel.objects.filter(pk=channel.pk).update(oauth_provider="x")
+    page = client_for("admin").get(urls(team, channel)["edit"]).content.decode()
+    assert 'name="credential"' not in page and "Reconnect" in page

@@ -88,7 +88,7 @@ def test_facebook_backfill_reads_90_day_windows_and_does_not_follow_paging_forev
 
 
 def test_facebook_removed_metric_fails_alone(httpserver):
-    fake_page(httpserver, refused_metric="page_total_media_view_unique")
+    fake_page(httpserver, refused_metric="page_impressions_unique")  # reach on 2026-01-10 (lineage.py)
     result = facebook(httpserver)
     assert set(result.metric_errors) == {"reach"}
     assert {s.metric_key for s in result.samples} == {"followers", "media_views", "post_engagements"}
@@ -192,3 +192,22 @@ def test_facebook_refused_page_field_keeps_the_insights(httpserver):
     result = facebook(httpserver, days=1)
     assert set(result.metric_errors) == {"followers"}
     assert {s.metric_key for s in result.samples} == {"media_views", "reach", "post_engagements"}
+
+
+def test_an_instagram_account_connected_with_instagram_login_is_read_on_graph_instagram_com(httpserver):
+    httpserver.expect_request("/ig/v24.0/1784").respond_with_json(
+        {"followers_count": 5, "follows_count": 6, "media_count": 7, "username": "acme.co", "id": "1784"}
+    )
+    httpserver.expect_request("/ig/v24.0/1784/insights").respond_with_json({"data": []})
+    result = run_connector(
+        "instagram",
+        account_ref="1784",
+        credentials={"token": TOKEN},
+        options={"api": "instagram_login"},
+        config={
+            "base_url": httpserver.url_for("/fb").rstrip("/"),
+            "login_base_url": httpserver.url_for("/ig").rstrip("/"),
+            "version": "v24.0",
+        },
+    )
+    assert values(result)["followers"] == 5

@@ -243,3 +243,65 @@ def test_ga4_errors(httpserver, status, error):
     )
     with pytest.raises(error):
         ga4(httpserver)
+
+
+# --- GA4 with a service-account key ------------------------------------------------------------
+
+
+def service_account_key(httpserver):
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import rsa
+
+    private = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    pem = private.private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+    ).decode()
+    key = {
+        "type": "service_account",
+        "client_email": "scorecard@acme.iam.gserviceaccount.com",
+        "private_key_id": "k1",
+        "private_key": pem,
+        "token_uri": httpserver.url_for("/token"),
+    }
+    return key, private.public_key()
+
+
+def test_ga4_with_a_service_account_key_signs_a_jwt_and_exchanges_it_for_a_token(httpserver):
+    from joserfc import jwt
+    from joserfc.jwk import RSAKey
+
+    key, public = service_account_key(httpserver)
+    public = RSAKey.import_key(public)
+
+    def token(request):
+        assert request.form["grant_type"] == "urn:ietf:params:oauth:grant-type:jwt-bearer"
+        claims = jwt.decode(request.form["assertion"], public, algorithms=["RS256"]).claims
+        jwt.JWTClaimsRegistry(exp={"essential": True}).validate(claims)
+        assert claims["iss"] == key["client_email"] and claims["aud"] == key["token_uri"]
+        assert "analytics.readonly" in claims["scope"]
+        return Response(
+            json.dumps({"access_token": TOKEN, "expires_in": 3599, "token_type": "Bearer"}),
+            content_type="application/json",
+        )
+
+    httpserver.expect_request("/token", method="POST").respond_with_handler(token)
+    ga4_fake(httpserver, {})
+    result = run_connector(
+        "ga4",
+        account_ref="123456789",
+        credentials={"service_account": json.dumps(key)},
+        days=3,
+        config={"base_url": httpserver.url_for("").rstrip("/")},
+    )
+    assert not result.metric_errors and len(result.samples) == 12
+
+
+@pytest.mark.django_db
+def test_a_broken_service_account_key_is_refused_with_a_clear_message(team):
+    from metrics.channel_services import channel_create
+    from teams.errors import ApplicationError
+
+    with pytest.raises(ApplicationError, match="service-account key file"):
+        channel_create(team=team, platform="ga4", name="GA", account_ref="123", credentials={"service_account": "{}"})
+    with pytest.raises(ApplicationError, match="access token or a service-account key"):
+        channel_create(team=team, platform="ga4", name="GA", account_ref="123", credentials={})

@@ -1,6 +1,7 @@
 """Mastodon, Bluesky, YouTube, X and JSON endpoints against fake servers answering the documented shapes."""
 
 import datetime as dt
+import json
 import time
 
 import pytest
@@ -350,3 +351,23 @@ def test_json_endpoint_errors(httpserver, status, error):
     httpserver.expect_request("/stats").respond_with_json({"error": "no"}, status=status)
     with pytest.raises(error):
         endpoint(httpserver)
+
+
+def test_youtube_reads_a_channel_connected_with_google_with_the_owners_token(httpserver):
+    def channels(request):
+        assert request.headers["Authorization"] == "Bearer ya29.owner-token" and "key" not in request.args
+        return Response(
+            json.dumps(
+                {"items": [{"id": "UC1", "statistics": {"subscriberCount": "12", "viewCount": "3", "videoCount": "4"}}]}
+            ),
+            content_type="application/json",
+        )
+
+    httpserver.expect_request("/channels").respond_with_handler(channels)
+    result = run_connector(
+        "youtube",
+        account_ref="UC1",
+        credentials={"token": "ya29.owner-token"},
+        config={"base_url": httpserver.url_for("").rstrip("/")},
+    )
+    assert values(result) == {"subscribers": 12.0, "views": 3.0, "videos": 4.0}

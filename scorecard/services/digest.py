@@ -18,7 +18,9 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from teams.models import Team
+from metrics.oauth.services import channel_notices_due, channel_notices_told
+from teams.access import ancestor_ids
+from teams.models import Membership, Role, Team
 from teams.selectors import users_of_team
 
 from ..models import KPI, Action, NotificationPreference, Scorecard
@@ -35,9 +37,10 @@ class Digest:
     red: list[KpiScore] = field(default_factory=list)
     stale: list[KpiScore] = field(default_factory=list)
     overdue: list[Action] = field(default_factory=list)
+    channels: list[str] = field(default_factory=list)  # for team admins: connections lapsing, metrics removed
 
     def __bool__(self) -> bool:
-        return bool(self.red or self.stale or self.overdue)
+        return bool(self.red or self.stale or self.overdue or self.channels)
 
 
 def _collect_kpis(digests: dict[int, Digest], now: datetime) -> list[KPI]:
@@ -96,6 +99,13 @@ def _keep_what_owners_can_open(digests: dict[int, Digest]) -> None:
         digest.red = [item for item in digest.red if can_open(user_id, item.kpi.perspective.scorecard.team)]
         digest.stale = [item for item in digest.stale if can_open(user_id, item.kpi.perspective.scorecard.team)]
         digest.overdue = [action for action in digest.overdue if can_open(user_id, action.perspective.scorecard.team)]
+def _collect_channel_notices(digests: dict[int, Digest], now: datetime) -> list[tuple[Any, str, str]]:
+    notices = channel_notices_due(now=now)
+    for channel, _key, text in notices:
+        admins = Membership.objects.filter(team_id__in=ancestor_ids(channel.team), role=Role.ADMIN)
+        for user_id in admins.values_list("user_id", flat=True).distinct():
+            digests[user_id].channels.append(text)
+    return notices
 
 
 def digest_send(*, now: datetime | None = None) -> int:
@@ -105,6 +115,7 @@ def digest_send(*, now: datetime | None = None) -> int:
     changed_kpis = _collect_kpis(digests, now)
     changed_actions = _collect_actions(digests, now)
     _keep_what_owners_can_open(digests)
+    notices = _collect_channel_notices(digests, now)
     opted_out = set(NotificationPreference.objects.filter(daily_digest=False).values_list("user_id", flat=True))
     sent = 0
     for user in User.objects.filter(pk__in=[pk for pk, digest in digests.items() if digest]).exclude(email=""):
@@ -121,6 +132,7 @@ def digest_send(*, now: datetime | None = None) -> int:
     # Marked as seen after sending: a crash before this line sends again rather than never.
     KPI.objects.bulk_update(changed_kpis, ["alert_status", "alert_stale"])
     Action.objects.bulk_update(changed_actions, ["overdue_notified_for"])
+    channel_notices_told(notices=notices)
     return sent
 
 

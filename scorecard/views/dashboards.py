@@ -2,12 +2,15 @@
 
 import functools
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
@@ -66,7 +69,12 @@ def viewed_period(request: HttpRequest, scorecard: Scorecard) -> tuple[Period, P
 
 
 def kpi_chart(
-    row: KpiRow, *, title: str = "", with_forecast: bool = False, height: int | None = None
+    row: KpiRow,
+    *,
+    title: str = "",
+    with_forecast: bool = False,
+    height: int | None = None,
+    changes: Sequence[date] = (),
 ) -> dict[str, Any]:
     """The KPI's actual per period against the goal line and the red/amber/green bands, as page data."""
     series = row.series
@@ -82,6 +90,12 @@ def kpi_chart(
         unit=row.kpi.unit,
         forecast=forecast,
         title=title,
+        marks=[
+            (point.period.label, _("definition changed on %(day)s") % {"day": date_format(day, "DATE_FORMAT")})
+            for day in changes
+            for point in series
+            if point.period.start <= day < point.period.end
+        ],
     )
     if height:
         fig.update_layout(height=height)

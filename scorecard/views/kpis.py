@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
+from metrics.channel_selectors import metric_definition_changes
 from metrics.models import DataPoint
 from teams.access import can, team_for_member
 from teams.errors import ApplicationError
@@ -74,7 +75,12 @@ def _kpi_context(request: HttpRequest, kpi: KPI, value_form: ValueEntryForm) -> 
         "actions": actions,
         "item": item,
         "series": list(reversed(series)),
-        "chart": kpi_chart(row, with_forecast=True, height=420),
+        "chart": kpi_chart(
+            row,
+            with_forecast=True,
+            height=420,
+            changes=metric_definition_changes(metric=kpi.metric) if kpi.metric else (),
+        ),
         "sources": kpi_sources(kpi=kpi),
         "recent": recent,
         "value_form": value_form,

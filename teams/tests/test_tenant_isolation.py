@@ -82,6 +82,9 @@ KWARG_FACTORIES: dict[str, KwargFactory] = {
     # The OpenAPI schema calls a `pk` path argument `id`.
     "id": lambda team, users: DataPoint.objects.filter(metric=kpi_of(team).metric).first().pk,
     "job_id": import_job_of,
+    # "Connect with …": a provider key, and a sign-in id (unknown here: access is checked before it is looked up).
+    "provider": lambda team, users: "x",
+    "flow_id": lambda team, users: "no-such-sign-in",
     "scorecard_id": lambda team, users: kpi_of(team).perspective.scorecard_id,
     "perspective_id": lambda team, users: kpi_of(team).perspective_id,
     "perspective_key": lambda team, users: kpi_of(team).perspective.key,
