@@ -99,6 +99,8 @@ def _keep_what_owners_can_open(digests: dict[int, Digest]) -> None:
         digest.red = [item for item in digest.red if can_open(user_id, item.kpi.perspective.scorecard.team)]
         digest.stale = [item for item in digest.stale if can_open(user_id, item.kpi.perspective.scorecard.team)]
         digest.overdue = [action for action in digest.overdue if can_open(user_id, action.perspective.scorecard.team)]
+
+
 def _collect_channel_notices(digests: dict[int, Digest], now: datetime) -> list[tuple[Any, str, str]]:
     notices = channel_notices_due(now=now)
     for channel, _key, text in notices:
