@@ -1,7 +1,15 @@
+from allauth.socialaccount.models import SocialApp, SocialToken
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 from rest_framework_api_key.admin import APIKeyModelAdmin
 
-from .models import Membership, Team, TeamApiKey
+from .models import Membership, SsoDomain, SsoProvider, Team, TeamApiKey
+
+# Single sign-on is configured in SsoProvider (teams.sso.config builds allauth's apps from it): allauth's own
+# app and token tables are not used, so they are not offered here.
+for model in (SocialApp, SocialToken):
+    if admin.site.is_registered(model):
+        admin.site.unregister(model)
 
 
 class MembershipInline(admin.TabularInline):
@@ -12,7 +20,7 @@ class MembershipInline(admin.TabularInline):
 
 @admin.register(Team)
 class TeamAdmin(admin.ModelAdmin):
-    list_display = ["name", "slug", "parent", "timezone"]
+    list_display = ["name", "slug", "parent", "timezone", "require_2fa"]
     search_fields = ["name", "slug"]
     prepopulated_fields = {"slug": ["name"]}
     inlines = [MembershipInline]
@@ -22,3 +30,29 @@ class TeamAdmin(admin.ModelAdmin):
 class TeamApiKeyAdmin(APIKeyModelAdmin):
     list_display = (*APIKeyModelAdmin.list_display, "team", "scopes", "last_used_at")  # type: ignore[assignment]
     list_filter = (*APIKeyModelAdmin.list_filter, "team")  # type: ignore[assignment]
+
+
+class SsoDomainInline(admin.TabularInline):
+    model = SsoDomain
+    extra = 1
+
+
+@admin.register(SsoProvider)
+class SsoProviderAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug", "protocol", "enabled", "local_passwords_disabled", "domain_list"]
+    list_filter = ["protocol", "enabled"]
+    prepopulated_fields = {"slug": ["name"]}
+    inlines = [SsoDomainInline]
+    fieldsets = [
+        (None, {"fields": ["name", "slug", "protocol", "enabled", "local_passwords_disabled"]}),
+        (_("OpenID Connect"), {"fields": ["issuer_url", "client_id", "client_secret"]}),
+        (_("SAML 2.0"), {"fields": ["idp_entity_id", "idp_sso_url", "idp_x509_certificate", "idp_metadata_url"]}),
+        (_("Advanced"), {"fields": ["extra_settings"], "classes": ["collapse"]}),
+    ]
+
+    @admin.display(description=_("e-mail domains"))
+    def domain_list(self, provider: SsoProvider) -> str:
+        return ", ".join(domain.domain for domain in provider.domains.all())
+
+    def get_queryset(self, request):  # type: ignore[no-untyped-def]
+        return super().get_queryset(request).prefetch_related("domains")
