@@ -7,7 +7,8 @@ from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerSplitView
 
 from teams.health import healthz
-from teams.sso import oidc, views as sso_views
+from teams.sso import oidc
+from teams.sso import views as sso_views
 
 # The admin signs in through the app's sign-in page, with its second factor and single sign-on.
 admin.site.login = secure_admin_login(admin.site.login)  # type: ignore[method-assign]

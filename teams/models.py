@@ -163,7 +163,7 @@ class SsoProvider(models.Model):
         return self.name
 
     def clean(self) -> None:
-        missing: dict[str, str] = {}
+        missing: dict[str, Any] = {}
         needed = _("Required for this protocol.")
         if self.protocol == SsoProtocol.OIDC:
             missing = {field: needed for field in ("issuer_url", "client_id") if not getattr(self, field)}
@@ -193,14 +193,14 @@ class SsoDomain(models.Model):
     def __str__(self) -> str:
         return self.domain
 
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.domain = normalize_domain(self.domain)
+        super().save(*args, **kwargs)
+
     def clean(self) -> None:
         self.domain = normalize_domain(self.domain)
         if not DOMAIN_PATTERN.match(self.domain):
             raise ValidationError({"domain": _("Enter a domain name such as acme.com, without “@” or a path.")})
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        self.domain = normalize_domain(self.domain)
-        super().save(*args, **kwargs)
 
 
 def normalize_domain(domain: str) -> str:

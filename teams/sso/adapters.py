@@ -57,9 +57,8 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
         return super().authenticate_by_email(sociallogin)
 
     def pre_social_login(self, request: HttpRequest, sociallogin: SocialLogin) -> None:
-        if sociallogin.account.provider and isinstance(sociallogin.provider, OpenIDConnectProvider):
-            if not nonce_matches(sociallogin):
-                raise refuse(request, _("The identity provider's answer does not belong to this sign-in."))
+        if isinstance(sociallogin.provider, OpenIDConnectProvider) and not nonce_matches(sociallogin):
+            raise refuse(request, _("The identity provider's answer does not belong to this sign-in."))
         if not sociallogin.is_existing and not self._email_in_provider_domains(sociallogin):
             raise refuse(
                 request,

@@ -63,5 +63,9 @@ def social_app(provider: SsoProvider) -> SocialApp:
         }
     # python3-saml refuses a response in which neither the response nor the assertion is signed.
     return SocialApp(
-        provider=SAML, provider_id=provider.slug, name=provider.name, client_id=provider.slug, settings={"idp": idp, **extra}
+        provider=SAML,
+        provider_id=provider.slug,
+        name=provider.name,
+        client_id=provider.slug,
+        settings={"idp": idp, **extra},
     )

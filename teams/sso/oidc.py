@@ -45,7 +45,7 @@ class VerifiedOIDCProvider(OpenIDConnectProvider):
 def nonce_matches(sociallogin: SocialLogin) -> bool:
     expected = (sociallogin.state or {}).get("nonce")
     received = (sociallogin.account.extra_data.get("id_token") or {}).get("nonce")
-    return bool(expected and received) and constant_time_compare(expected, received)
+    return isinstance(expected, str) and isinstance(received, str) and constant_time_compare(expected, received)
 
 
 def login(request: HttpRequest, provider_id: str) -> HttpResponse:

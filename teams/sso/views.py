@@ -38,8 +38,9 @@ class SignInView(LoginView):
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         if "login" not in request.POST and "username" in request.POST:
             # The field of Django's sign-in form that this page replaced: password managers still send it.
-            request.POST = request.POST.copy()
-            request.POST["login"] = request.POST["username"]
+            data = request.POST.copy()
+            data["login"] = request.POST["username"]
+            request.POST = data  # type: ignore[assignment]
         if "password" in request.POST:
             self.identifier_step = False
             return super().post(request, *args, **kwargs)

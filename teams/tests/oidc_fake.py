@@ -65,7 +65,8 @@ class FakeOIDCProvider:
             }
         )
         public_jwk = json.loads(jwt.algorithms.RSAAlgorithm.to_jwk(self.key.public_key()))
-        s.expect_request("/jwks").respond_with_json({"keys": [{**public_jwk, "kid": KID, "alg": "RS256", "use": "sig"}]})
+        jwks = {"keys": [{**public_jwk, "kid": KID, "alg": "RS256", "use": "sig"}]}
+        s.expect_request("/jwks").respond_with_json(jwks)
         s.expect_request("/authorize").respond_with_handler(self._authorize)
         s.expect_request("/token", method="POST").respond_with_handler(self._token)
         s.expect_request("/userinfo").respond_with_handler(self._userinfo)

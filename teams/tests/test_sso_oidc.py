@@ -10,11 +10,12 @@ from django.contrib.auth import get_user_model
 from django.urls import reverse
 
 from teams.models import Membership, Role, SsoDomain, SsoProtocol, SsoProvider
+from teams.tests import test_tenant_isolation as walk
 from teams.tests.oidc_fake import CLIENT_ID, CLIENT_SECRET, FakeOIDCProvider, new_key, query_of
-from teams.tests.test_tenant_isolation import TEAM_PATTERNS, is_api, url_for  # noqa: F401 (url_for is a fixture)
 
 pytestmark = pytest.mark.django_db
 User = get_user_model()
+url_for = walk.url_for  # the access walk's fixture: a URL of every team pattern, filled with the team's objects
 
 
 @pytest.fixture
@@ -202,11 +203,11 @@ def test_a_new_sso_user_is_an_outsider_on_every_team_page(client, acme_sso, idp,
     """The access walk of test_tenant_isolation, for an account that single sign-on just created."""
     sign_in_with_sso(client, idp)
     assert signed_in_user(client) is not None
-    for name, args in TEAM_PATTERNS:
+    for name, args in walk.TEAM_PATTERNS:
         url = url_for(name, args)
         assert client.get(url).status_code in (404, 405), url
         assert client.post(url, {}).status_code in (404, 405), url
-        if is_api(url):
+        if walk.is_api(url):
             for method in (client.put, client.patch, client.delete):
                 assert method(url, {}, content_type="application/json").status_code in (404, 405), url
 
