@@ -2,7 +2,7 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
-from .models import ApiKeyScope, Membership, Role
+from .models import ApiKeyScope, Membership, Role, Team
 
 User = get_user_model()
 
@@ -42,3 +42,9 @@ class ApiKeyCreateForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
         initial=[ApiKeyScope.READ],
     )
+
+
+class TeamSecurityForm(forms.ModelForm):
+    class Meta:
+        model = Team
+        fields = ["require_2fa"]

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from .errors import ApplicationError
 from .models import ApiKeyScope, Membership, Role, Team, TeamApiKey
+from .two_factor import has_two_factor
 
 
 def _ensure_another_admin(membership: Membership) -> None:
@@ -83,6 +84,23 @@ def member_invite(*, team: Team, email: str, role: Role, invited_by: User, base_
             )
         )
     return membership
+
+
+@transaction.atomic
+def team_security_update(*, team: Team, require_2fa: bool, changed_by: User) -> Team:
+    """Require (or stop requiring) two-factor authentication of everyone with a role on the team and below it.
+
+    The admin who turns it on must have it already: otherwise the team would lock its own admin out of the page.
+    """
+    if require_2fa and not team.require_2fa and not has_two_factor(changed_by):
+        raise ApplicationError(
+            _("Set up two-factor authentication for yourself first: the team would ask you for it at once."),
+            field="require_2fa",
+        )
+    if team.require_2fa != require_2fa:
+        team.require_2fa = require_2fa
+        team.save(update_fields=["require_2fa"])
+    return team
 
 
 def parse_scopes(raw: str | list[str]) -> list[str]:

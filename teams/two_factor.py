@@ -68,6 +68,8 @@ class RequireTwoFactorMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.session.get(NEXT_SESSION_KEY) == request.get_full_path():
+            del request.session[NEXT_SESSION_KEY]  # back where two-factor authentication was asked for
         if not request.path.startswith(EXEMPT_PREFIXES) and must_set_up_site_wide(request.user):
             return _set_up_first(request, _("Set up two-factor authentication to continue: it is required here."))
         return self.get_response(request)
