@@ -2,26 +2,41 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
+import requests
 from allauth.account.utils import get_next_redirect_url
 from allauth.account.views import LoginView
 from allauth.socialaccount.adapter import get_adapter
 from allauth.socialaccount.providers.base import AuthProcess
 from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+from onelogin.saml2.errors import OneLogin_Saml2_Error
 
 from ..models import SsoProtocol, SsoProvider
 from . import config
 from .forms import IdentifierForm
+
+logger = logging.getLogger(__name__)
 
 
 def sso_redirect(request: HttpRequest, provider: SsoProvider, *, login_hint: str) -> HttpResponse:
     """Send the user to the organisation's identity provider; they come back to allauth's callback."""
     instance = get_adapter(request).get_provider(request, provider.slug)
     kwargs: dict[str, Any] = {}
-    if provider.protocol == SsoProtocol.OIDC:
-        kwargs["auth_params"] = {**instance.get_auth_params(), "login_hint": login_hint}
-    return instance.redirect(request, AuthProcess.LOGIN, next_url=get_next_redirect_url(request), **kwargs)
+    try:
+        if provider.protocol == SsoProtocol.OIDC:
+            kwargs["auth_params"] = {**instance.get_auth_params(), "login_hint": login_hint}
+        return instance.redirect(request, AuthProcess.LOGIN, next_url=get_next_redirect_url(request), **kwargs)
+    except (requests.RequestException, ValueError, KeyError, OneLogin_Saml2_Error) as error:
+        # The provider cannot be reached, or its settings (discovery document, certificate...) are unusable.
+        logger.warning("Single sign-on with %s could not start: %r", provider.slug, error)
+        reason = _(
+            "%(provider)s cannot be reached or is not set up correctly. Try again later, or ask your administrator."
+        ) % {"provider": provider.name}
+        return render(request, "socialaccount/authentication_error.html", {"reason": reason}, status=502)
 
 
 class SignInView(LoginView):

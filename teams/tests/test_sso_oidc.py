@@ -217,3 +217,13 @@ def test_a_new_sso_user_sees_the_team_once_an_admin_adds_them(client, acme_sso, 
     user = signed_in_user(client)
     Membership.objects.create(user=user, team=team, role=Role.VIEWER)
     assert client.get(reverse("teams:team-home", args=[team.slug])).status_code == 200
+
+
+def test_an_unreachable_provider_gets_a_clear_page_not_an_error(client, idp):
+    provider = SsoProvider.objects.create(
+        name="Down ID", slug="down", protocol=SsoProtocol.OIDC, issuer_url="http://127.0.0.1:9", client_id="x"
+    )
+    SsoDomain.objects.create(provider=provider, domain="down.test")
+    response = start_sign_in(client, "someone@down.test")
+    assert response.status_code == 502
+    assert "Down ID cannot be reached" in response.content.decode()
