@@ -60,10 +60,13 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
         if isinstance(sociallogin.provider, OpenIDConnectProvider) and not nonce_matches(sociallogin):
             raise refuse(request, _("The identity provider's answer does not belong to this sign-in."))
         if not sociallogin.is_existing and not self._email_in_provider_domains(sociallogin):
+            email = sociallogin.user.email if sociallogin.user else ""
+            if not email:
+                raise refuse(request, _("The identity provider did not give your e-mail address."))
             raise refuse(
                 request,
                 _("%(email)s is not an address of the organisations this identity provider signs in for.")
-                % {"email": sociallogin.user.email or _("This account")},
+                % {"email": email},
             )
 
     def is_open_for_signup(self, request: HttpRequest, sociallogin: SocialLogin) -> bool:
