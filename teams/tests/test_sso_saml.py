@@ -130,3 +130,15 @@ def test_the_service_provider_metadata_is_published_for_the_idp(client, globex_s
     body = response.content.decode()
     assert f'entityID="{SP_ENTITY_ID}"' in body
     assert ACS in body
+
+
+def test_the_start_up_check_finds_xmlsec_and_lxml_on_one_libxml2(monkeypatch):
+    import xmlsec
+
+    from teams.sso.checks import saml_libraries
+
+    assert saml_libraries() == []
+    monkeypatch.setattr(xmlsec, "get_libxml_version", lambda: (1, 0, 0))
+    [error] = saml_libraries()
+    assert error.id == "teams.E002"
+    assert "libxmlsec1-dev" in error.hint
