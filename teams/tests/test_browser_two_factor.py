@@ -37,6 +37,10 @@ def test_an_admin_sets_up_an_authenticator_app_signs_in_with_it_and_requires_it_
     page.get_by_role("button", name="Activate").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Recovery Codes")
     axe_check(page)
+    # Security keys (WebAuthn): allauth's scripts load under the site's content security policy.
+    page.goto("/accounts/2fa/webauthn/add/")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Add Security Key")
+    axe_check(page)
 
     page.get_by_role("button", name="baker").click()
     page.get_by_role("button", name="Sign out").click()

@@ -227,3 +227,15 @@ def test_an_unreachable_provider_gets_a_clear_page_not_an_error(client, idp):
     response = start_sign_in(client, "someone@down.test")
     assert response.status_code == 502
     assert "Down ID cannot be reached" in response.content.decode()
+
+
+def test_a_user_with_an_authenticator_app_is_still_asked_for_the_code_after_single_sign_on(client, acme_sso, idp):
+    from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+
+    user = User.objects.create_user(username="alice", email="alice@acme.test")
+    SocialAccount.objects.create(user=user, provider="acme", uid="alice-1")
+    TOTP.activate(user, generate_totp_secret())
+    response, _ = sign_in_with_sso(client, idp)
+    assert response.status_code == 302
+    assert response.url == reverse("mfa_authenticate")
+    assert signed_in_user(client) is None
