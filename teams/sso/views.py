@@ -56,16 +56,16 @@ class SignInView(LoginView):
             data = request.POST.copy()
             data["login"] = request.POST["username"]
             request.POST = data  # type: ignore[assignment]
-        if "password" in request.POST:
-            self.identifier_step = False
-            return super().post(request, *args, **kwargs)
         identifier_form = IdentifierForm(request.POST)
         if not identifier_form.is_valid():
             return self.render_to_response(self.get_context_data(form=identifier_form))
         identifier = identifier_form.cleaned_data["login"]
         provider = config.provider_for_identifier(identifier)
-        if provider is not None:
+        if provider is not None and ("password" not in request.POST or provider.local_passwords_disabled):
             return sso_redirect(request, provider, login_hint=identifier)
+        if "password" in request.POST:
+            self.identifier_step = False
+            return super().post(request, *args, **kwargs)
         self.identifier_step = False
         password_form = self.get_form_class()(request=request, initial={"login": identifier})
         return self.render_to_response(self.get_context_data(form=password_form))

@@ -185,10 +185,24 @@ def test_local_passwords_can_be_turned_off_for_the_domain(client, acme_sso, idp)
     acme_sso.local_passwords_disabled = True
     acme_sso.save()
     for login in ("alice", "alice@acme.test"):
+        # A password (say, from a password manager) is not even tried: the user goes to Acme ID.
         response = client.post(reverse("login"), {"login": login, "password": "pw-alice"})
-        assert response.status_code == 200
-        assert "Acme ID" in response.content.decode()
+        assert response.status_code == 302
+        assert response.url.startswith(f"{idp.issuer}/authorize")
         assert signed_in_user(client) is None
+
+
+def test_the_password_form_itself_refuses_a_domain_without_local_passwords(rf, acme_sso):
+    from teams.sso.forms import SignInForm
+
+    User.objects.create_user(username="alice", email="alice@acme.test", password="pw-alice")
+    acme_sso.local_passwords_disabled = True
+    acme_sso.save()
+    request = rf.post(reverse("login"))
+    request.session = {}
+    form = SignInForm(data={"login": "alice", "password": "pw-alice"}, request=request)
+    assert not form.is_valid()
+    assert form.non_field_errors() == ["Your organisation signs you in with Acme ID, not with a password here."]
 
 
 def test_a_disabled_provider_sends_nobody_away(client, acme_sso, idp):

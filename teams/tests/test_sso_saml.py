@@ -10,10 +10,12 @@ from django.test import Client
 from django.urls import reverse
 
 from teams.models import Membership, SsoDomain, SsoProtocol, SsoProvider
+from teams.tests import test_tenant_isolation as walk
 from teams.tests.saml_fake import IDP_ENTITY_ID, IDP_SSO_URL, FakeSAMLIdP, KeyPair
 
 pytestmark = pytest.mark.django_db
 User = get_user_model()
+url_for = walk.url_for  # the access walk's fixture: a URL of every team pattern, filled with the team's objects
 HOST = "scorecard.test"
 ACS = f"http://{HOST}/accounts/saml/globex/acs/"
 SP_ENTITY_ID = f"http://{HOST}/accounts/saml/globex/metadata/"
@@ -142,3 +144,15 @@ def test_the_start_up_check_finds_xmlsec_and_lxml_on_one_libxml2(monkeypatch):
     [error] = saml_libraries()
     assert error.id == "teams.E002"
     assert "libxmlsec1-dev" in error.hint
+
+
+def test_a_new_saml_user_is_an_outsider_on_every_team_page(client, globex_sso, idp, url_for):
+    request_id = idp.request_id(start(client))
+    post_to_acs(
+        client, idp.response(in_response_to=request_id, acs_url=ACS, audience=SP_ENTITY_ID, email="bob@globex.test")
+    )
+    assert signed_in_user(client) is not None
+    for name, args in walk.TEAM_PATTERNS:
+        url = url_for(name, args)
+        assert client.get(url).status_code in (404, 405), url
+        assert client.post(url, {}).status_code in (404, 405), url
