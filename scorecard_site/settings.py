@@ -380,6 +380,8 @@ AUDITLOG_INCLUDE_TRACKING_MODELS = (
     # The digest's memory of what it already reported is bookkeeping, not a change by anyone.
     {"model": "scorecard.KPI", "exclude_fields": [*_AUDIT_TIMESTAMPS, "alert_status", "alert_stale"]},
     {"model": "teams.TeamApiKey", "exclude_fields": ["created", "hashed_key", "last_used_at"]},
+    # Who required (or stopped requiring) two-factor authentication of a team's members, and when.
+    {"model": "teams.Team", "include_fields": ["require_2fa"]},
 )
 AUDITLOG_STORE_JSON_CHANGES = True
 # Links and KPIs show "Grow reach" rather than "12" in the history.

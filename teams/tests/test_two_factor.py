@@ -226,6 +226,27 @@ def test_an_admin_with_two_factor_turns_the_requirement_on(client_for, users, te
     assert client_for("viewer").get(reverse("teams:team-home", args=[team.slug])).status_code == 302
 
 
+def test_turning_the_requirement_on_is_in_the_audit_trail_with_the_admin(client_for, users, team):
+    from auditlog.models import LogEntry
+
+    give_totp(users["admin"])
+    client_for("admin").post(reverse("teams:team-security", args=[team.slug]), {"require_2fa": "on"})
+    change = LogEntry.objects.get_for_object(team).filter(action=LogEntry.Action.UPDATE).get()
+    assert change.actor == users["admin"]
+    assert change.changes_dict == {"require_2fa": [False, True]}
+
+
+def test_saving_the_page_unchanged_changes_nothing(client_for, users, team):
+    from auditlog.models import LogEntry
+
+    client = client_for("admin")
+    url = reverse("teams:team-security", args=[team.slug])
+    before = LogEntry.objects.count()
+    assert client.post(url, client.get(url).context["form"].initial).status_code == 302
+    assert LogEntry.objects.count() == before
+    assert not Team.objects.get(pk=team.pk).require_2fa
+
+
 def test_an_admin_without_two_factor_is_told_to_set_it_up_first(client_for, team):
     response = client_for("admin").post(reverse("teams:team-security", args=[team.slug]), {"require_2fa": "on"})
     assert response.status_code == 200
