@@ -228,9 +228,11 @@ def page(new_page):
 
 
 def sign_in(page, username: str, password: str | None = None) -> None:
-    """Sign in through the real login form; passwords follow the fixtures' rule `pw-<username>`."""
+    """Sign in through the real sign-in page (who first, then the password); passwords follow `pw-<username>`."""
     page.goto("/accounts/login/")
     page.get_by_label("Username").fill(username)
+    with page.expect_navigation():
+        page.get_by_role("button", name="Continue").click()
     page.get_by_label("Password").fill(password or f"pw-{username}")
     with page.expect_navigation():
         page.get_by_role("button", name="Sign in").click()

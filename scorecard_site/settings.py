@@ -56,6 +56,14 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "axes",
     "auditlog",
+    # Sign-in (allauth): passwords with a second factor (TOTP, recovery codes, passkeys) and single sign-on
+    # (OpenID Connect, SAML 2.0) configured per organisation in teams.SsoProvider.
+    "allauth",
+    "allauth.account",
+    "allauth.mfa",
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.openid_connect",
+    "allauth.socialaccount.providers.saml",
     "teams",
     "strategy",
     "metrics",
@@ -74,6 +82,10 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     # Http404 from a view gets the app's own 404 page, also with DEBUG on (not Django's list of URL patterns).
     "teams.error_views.NotFoundPageMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
+    # Members of a team that requires two-factor authentication (or everyone, SCORECARD_REQUIRE_2FA) are sent to
+    # set it up first (teams.two_factor).
+    "teams.two_factor.RequireTwoFactorMiddleware",
     # After authentication: records the signed-in user as the actor of every audited change (django-auditlog's
     # middleware, with the client address from teams.remote.client_ip).
     "teams.remote.AuditlogMiddleware",
@@ -202,7 +214,8 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 # --- Auth ---------------------------------------------------------------------------------
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # Username or e-mail address and password (allauth's backend; it also signs in SSO users).
+    "allauth.account.auth_backends.AuthenticationBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -222,10 +235,42 @@ AXES_CLIENT_IP_CALLABLE = "teams.remote.client_ip"
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_HOURS", default=0.25)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# Failures count per account whether the user typed the username or the e-mail address, and bad two-factor codes
+# count with bad passwords (teams.two_factor).
+AXES_USERNAME_CALLABLE = "teams.two_factor.axes_username"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_ENABLED = env.bool("AXES_ENABLED", default=True)
 AXES_VERBOSE = False
+
+# --- Sign-in: allauth (two-factor authentication, single sign-on) -------------------------------------------
+# Accounts come from invitations (teams.services.member_invite) or a first single sign-on of a configured
+# domain (teams.sso): there is no self sign-up. Sign-in takes the username or the e-mail address.
+ACCOUNT_ADAPTER = "teams.sso.adapters.AccountAdapter"
+SOCIALACCOUNT_ADAPTER = "teams.sso.adapters.SocialAccountAdapter"
+ACCOUNT_LOGIN_METHODS = {"username", "email"}
+ACCOUNT_SIGNUP_FIELDS = ["email*", "username*", "password1*", "password2*"]
+ACCOUNT_EMAIL_VERIFICATION = "none"
+ACCOUNT_LOGOUT_ON_GET = False
+ACCOUNT_FORMS = {"login": "teams.sso.forms.SignInForm"}
+MFA_FORMS = {
+    "authenticate": "teams.two_factor.AxesAuthenticateForm",
+    "reauthenticate": "teams.two_factor.AxesReauthenticateForm",
+}
+# The identity provider is trusted for the e-mail domains it is configured for (and only those, teams.sso):
+# a first SSO sign-in of an invited address joins the invited account.
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = True
+SOCIALACCOUNT_EMAIL_AUTHENTICATION_AUTO_CONNECT = True
+SOCIALACCOUNT_AUTO_SIGNUP = True
+SOCIALACCOUNT_LOGIN_ON_GET = False
+SOCIALACCOUNT_STORE_TOKENS = False
+SOCIALACCOUNT_REQUESTS_TIMEOUT = env.int("SCORECARD_SSO_TIMEOUT", default=10)
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]
+MFA_PASSKEY_LOGIN_ENABLED = False
+MFA_TOTP_ISSUER = env.str("SCORECARD_TOTP_ISSUER", default="Scorecard")
+MFA_RECOVERY_CODE_COUNT = 10
+# Every signed-in user must set up two-factor authentication (teams can require it for their members alone).
+SCORECARD_REQUIRE_2FA = env.bool("SCORECARD_REQUIRE_2FA", default=False)
 
 # --- I18n ---------------------------------------------------------------------------------
 LANGUAGE_CODE = env.str("LANGUAGE_CODE", default="en")
@@ -348,6 +393,8 @@ AUDITLOG_INCLUDE_TRACKING_MODELS = (
     # The digest's memory of what it already reported is bookkeeping, not a change by anyone.
     {"model": "scorecard.KPI", "exclude_fields": [*_AUDIT_TIMESTAMPS, "alert_status", "alert_stale"]},
     {"model": "teams.TeamApiKey", "exclude_fields": ["created", "hashed_key", "last_used_at"]},
+    # Who required (or stopped requiring) two-factor authentication of a team's members, and when.
+    {"model": "teams.Team", "include_fields": ["require_2fa"]},
 )
 AUDITLOG_STORE_JSON_CHANGES = True
 # Links and KPIs show "Grow reach" rather than "12" in the history.

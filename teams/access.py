@@ -6,6 +6,8 @@ Rules (DESIGN.md sections 3 and 7):
 * Someone with no role on a team gets 404 (the team's existence is not revealed);
   someone whose role is too low for the action gets 403.
 * An API key belongs to exactly one team and acts with its scopes.
+* A team that requires two-factor authentication (itself or a team above it) is shown to its members only
+  once they have set it up; until then `TwoFactorRequired` sends them to set it up (teams.two_factor).
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 
 from .models import Invitation, Membership, Role, Team, TeamApiKey
+from .two_factor import TwoFactorRequired, has_two_factor
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser, User
@@ -27,18 +30,32 @@ if TYPE_CHECKING:
 SCOPE_FOR_ROLE = {Role.VIEWER: "read", Role.EDITOR: "write", Role.ADMIN: None}
 
 _CACHE_ATTR = "_team_roles_cache"
+_TWO_FACTOR_CACHE_ATTR = "_team_2fa_cache"
+
+
+def _ancestry(team: Team) -> list[tuple[int, bool]]:
+    """(id, requires two-factor authentication) of the team and every team above it, nearest first."""
+    chain = [(team.pk, team.require_2fa)]
+    parent_id = team.parent_id
+    seen = {team.pk}
+    while parent_id is not None and parent_id not in seen:
+        seen.add(parent_id)
+        row = Team.objects.filter(pk=parent_id).values_list("parent_id", "require_2fa").first()
+        if row is None:
+            break
+        chain.append((parent_id, row[1]))
+        parent_id = row[0]
+    return chain
 
 
 def ancestor_ids(team: Team) -> list[int]:
     """The team's id followed by the ids of every team above it, nearest first."""
-    ids = [team.pk]
-    parent_id = team.parent_id
-    seen = {team.pk}
-    while parent_id is not None and parent_id not in seen:
-        ids.append(parent_id)
-        seen.add(parent_id)
-        parent_id = Team.objects.filter(pk=parent_id).values_list("parent_id", flat=True).first()
-    return ids
+    return [pk for pk, _required in _ancestry(team)]
+
+
+def team_requires_two_factor(team: Team) -> bool:
+    """Does the team, or a team above it, require two-factor authentication of its members?"""
+    return any(required for _pk, required in _ancestry(team))
 
 
 def max_role(roles: list[str]) -> Role | None:
@@ -53,9 +70,22 @@ def role_for(user: UserLike, team: Team) -> Role | None:
         return Role.ADMIN
     cache: dict[int, Role | None] = user.__dict__.setdefault(_CACHE_ATTR, {})
     if team.pk not in cache:
-        roles = Membership.objects.filter(user=user, team_id__in=ancestor_ids(team)).values_list("role", flat=True)
+        chain = _ancestry(team)
+        roles = Membership.objects.filter(user=user, team_id__in=[pk for pk, _ in chain]).values_list("role", flat=True)
         cache[team.pk] = max_role(list(roles))
+        user.__dict__.setdefault(_TWO_FACTOR_CACHE_ATTR, {})[team.pk] = any(required for _, required in chain)
     return cache[team.pk]
+
+
+def require_two_factor(user: UserLike, team: Team) -> None:
+    """Raise TwoFactorRequired for a member without two-factor authentication on a team that requires it."""
+    cache: dict[int, bool] = user.__dict__.setdefault(_TWO_FACTOR_CACHE_ATTR, {})
+    if team.pk not in cache:
+        cache[team.pk] = team_requires_two_factor(team)
+    if cache[team.pk] and not has_two_factor(user):
+        raise TwoFactorRequired(
+            _("%(team)s requires two-factor authentication: set it up to see the team.") % {"team": team.name}
+        )
 
 
 def visible_team_roles(user: UserLike) -> dict[int, Role]:
@@ -83,6 +113,20 @@ def visible_team_roles(user: UserLike) -> dict[int, Role]:
     return roles
 
 
+def readable_team_roles(user: UserLike) -> dict[int, Role]:
+    """The visible teams whose data the user may read now: without two-factor authentication, not those that
+    require it (the team list still shows them, and opening one asks for the set-up)."""
+    roles = visible_team_roles(user)
+    blocked = set(Team.objects.filter(require_2fa=True).values_list("pk", flat=True)) if roles else set()
+    if not blocked or has_two_factor(user):
+        return roles
+    frontier = set(blocked)
+    while frontier:
+        frontier = set(Team.objects.filter(parent_id__in=frontier).values_list("pk", flat=True)) - blocked
+        blocked |= frontier
+    return {pk: role for pk, role in roles.items() if pk not in blocked}
+
+
 def require_role(role: Role | None, needed: Role) -> None:
     """Raise 404 for outsiders and 403 for members whose role is too low."""
     if role is None:
@@ -97,6 +141,7 @@ def team_for_member(user: UserLike, team_slug: str, *, role: Role = Role.VIEWER)
     if team is None:
         raise Http404(_("No such team."))
     require_role(role_for(user, team), role)
+    require_two_factor(user, team)
     return team
 
 

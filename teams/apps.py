@@ -9,7 +9,10 @@ class TeamsConfig(AppConfig):
     def ready(self) -> None:
         from auditlog.signals import post_log
 
-        from . import ratelimit, schema  # noqa: F401  (the rate settings' check; the API key scheme of drf-spectacular)
+        # Imported for what they register: the rate settings' check, the API key scheme (drf-spectacular), the
+        # counting of bad two-factor codes by django-axes, and the start-up check of SAML's libraries.
+        from . import ratelimit, schema, two_factor  # noqa: F401
         from .audit import tag_log_entry
+        from .sso import checks  # noqa: F401
 
         post_log.connect(tag_log_entry, dispatch_uid="teams-audit-owner-tags")

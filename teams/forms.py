@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .models import ApiKeyScope, Membership, Role
+from .models import ApiKeyScope, Membership, Role, Team
 
 
 class MemberAddForm(forms.Form):
@@ -38,3 +38,9 @@ class ApiKeyCreateForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
         initial=[ApiKeyScope.READ],
     )
+
+
+class TeamSecurityForm(forms.ModelForm):
+    class Meta:
+        model = Team
+        fields = ["require_2fa"]

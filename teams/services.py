@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from .errors import ApplicationError
 from .models import ApiKeyScope, Invitation, Membership, Role, Team, TeamApiKey
+from .two_factor import has_two_factor
 
 
 def _locked_for_admin_change(membership: Membership, *, keeps_admin: bool) -> Membership:
@@ -140,6 +141,22 @@ def invitation_accept(*, invitation: Invitation) -> Membership:
 @transaction.atomic
 def invitation_decline(*, invitation: Invitation) -> None:
     Invitation.objects.filter(pk=invitation.pk).delete()
+
+
+def team_security_update(*, team: Team, require_2fa: bool, changed_by: User) -> Team:
+    """Require (or stop requiring) two-factor authentication of everyone with a role on the team and below it.
+
+    The admin who turns it on must have it already: otherwise the team would lock its own admin out of the page.
+    """
+    if require_2fa and not team.require_2fa and not has_two_factor(changed_by):
+        raise ApplicationError(
+            _("Set up two-factor authentication for yourself first: the team would ask you for it at once."),
+            field="require_2fa",
+        )
+    if team.require_2fa != require_2fa:
+        team.require_2fa = require_2fa
+        team.save(update_fields=["require_2fa"])
+    return team
 
 
 def parse_scopes(raw: str | list[str]) -> list[str]:

@@ -15,6 +15,7 @@ urlpatterns = [
         name="membership-update",
     ),
     path("t/<slug:team_slug>/settings/api-keys/", views.api_keys, name="api-keys"),
+    path("t/<slug:team_slug>/settings/security/", views.team_security, name="team-security"),
     path("t/<slug:team_slug>/settings/api-keys/<str:prefix>/revoke/", views.api_key_revoke, name="api-key-revoke"),
     path("api/v1/teams/<slug:team_slug>/", api.TeamDetailView.as_view(), name="api-team-detail"),
 ]

@@ -10,10 +10,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
 from . import services
-from .access import can, invitation_for_invitee, team_for_member
+from .access import can, invitation_for_invitee, team_for_member, team_requires_two_factor
 from .errors import ApplicationError
-from .forms import ApiKeyCreateForm, MemberAddForm, MembershipRoleForm
-from .models import Membership, Role, TeamApiKey
+from .forms import ApiKeyCreateForm, MemberAddForm, MembershipRoleForm, TeamSecurityForm
+from .models import Membership, Role, Team, TeamApiKey
 from .ratelimit import mail_rate_limit, too_many_mails_message
 from .remote import client_ip
 from .selectors import api_keys_of_team, invitations_of_user, memberships_of_team, team_rows_for_user
@@ -160,3 +160,21 @@ def api_key_revoke(request: HttpRequest, team_slug: str, prefix: str) -> HttpRes
     services.api_key_revoke(api_key=api_key)
     messages.success(request, _("API key “%(name)s” was revoked.") % {"name": api_key.name})
     return redirect("teams:api-keys", team.slug)
+
+
+@login_required
+def team_security(request: HttpRequest, team_slug: str) -> HttpResponse:
+    team = team_for_member(request.user, team_slug, role=Role.ADMIN)
+    form = TeamSecurityForm(request.POST or None, instance=Team(require_2fa=team.require_2fa))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.team_security_update(
+                team=team, require_2fa=form.cleaned_data["require_2fa"], changed_by=cast(User, request.user)
+            )
+        except ApplicationError as error:
+            form.add_error("require_2fa", error.message)
+        else:
+            messages.success(request, _("The sign-in settings of %(team)s were saved.") % {"team": team.name})
+            return redirect("teams:team-security", team.slug)
+    inherited = team.parent is not None and team_requires_two_factor(team.parent)
+    return render(request, "teams/team_security.html", {"team": team, "form": form, "inherited": inherited})

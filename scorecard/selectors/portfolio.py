@@ -21,7 +21,7 @@ from datetime import datetime
 from django.db.models import Q
 from django.utils import timezone
 
-from teams.access import visible_team_roles
+from teams.access import readable_team_roles
 from teams.models import Team
 
 from ..models import Action, PerspectiveKey, Scorecard
@@ -140,7 +140,7 @@ def _red_since(history: list[ScorecardScores], perspective_index: int, kpi_index
 
 def portfolio(*, user: object, period: Period, now: datetime | None = None) -> Portfolio:
     now = now or timezone.now()
-    roles = visible_team_roles(user)  # type: ignore[arg-type]
+    roles = readable_team_roles(user)  # type: ignore[arg-type]
     teams = {team.pk: team for team in Team.objects.filter(pk__in=list(roles))}
     scorecards_by_team: dict[int, list[Scorecard]] = {}
     for scorecard in Scorecard.objects.filter(team_id__in=list(teams)).select_related("strategy_map"):

@@ -16,6 +16,7 @@ def test_manager_signs_in_sees_exactly_their_teams_and_opens_one(demo, page):
     expect(page).to_have_url("/accounts/login/?next=/teams/")
 
     page.get_by_label("Username").fill("manager")
+    page.get_by_role("button", name="Continue").click()
     page.get_by_label("Password").fill("pw-manager")
     page.get_by_role("button", name="Sign in").click()
 
@@ -89,16 +90,18 @@ def test_language_switch_in_the_menu_turns_the_page_dutch(demo, signed_in_page):
 def test_repeated_wrong_passwords_lock_the_sign_in(demo, page, settings):
     settings.AXES_FAILURE_LIMIT = 3
     page.goto("/accounts/login/")
+    page.get_by_label("Username").fill("marketer")
+    page.get_by_role("button", name="Continue").click()
     for _ in range(3):
-        page.get_by_label("Username").fill("marketer")
         page.get_by_label("Password").fill("not-my-password")
         page.get_by_role("button", name="Sign in").click()
         if page.get_by_role("heading", name="Too many failed sign-in attempts").count():
             break
-        expect(page.get_by_role("main")).to_contain_text("Please enter a correct username and password")
+        expect(page.get_by_role("main")).to_contain_text("The username and/or password you specified are not correct")
 
     page.goto("/accounts/login/")
     page.get_by_label("Username").fill("marketer")
+    page.get_by_role("button", name="Continue").click()
     page.get_by_label("Password").fill("pw-marketer")
     with page.expect_response(lambda response: response.request.method == "POST") as posted:
         page.get_by_role("button", name="Sign in").click()
@@ -134,9 +137,15 @@ def test_the_login_page_passes_axe_also_when_it_shows_errors(demo, page, axe_che
     page.goto("/accounts/login/")
     axe_check(page)
 
-    page.get_by_role("button", name="Sign in").click()
-
+    page.get_by_role("button", name="Continue").click()
     expect(page.locator(".invalid-feedback").first).to_be_visible()
+    axe_check(page)
+
+    page.get_by_label("Username").fill("baker")
+    page.get_by_role("button", name="Continue").click()
+    page.get_by_label("Password").fill("not-the-password")
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_text("The username and/or password you specified are not correct.")).to_be_visible()
     axe_check(page)
 
 
