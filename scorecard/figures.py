@@ -1,9 +1,9 @@
 """Plotly figures for the dashboards, built from plain values (no ORM objects, no database).
 
-Views turn the result into page data with `scorecard_site.charts.figure_payload(fig)`. Names and units
-come from users: each goes in through `plotly_text`, so plotly shows it as text, never as markup or a link. Only trace
-types of the plotly.js *cartesian* partial bundle are used (scatter, bar, heatmap), so the
-bundle the app serves draws all of them. Colours never carry meaning alone: lines differ in dash
+Views turn the result into page data with `scorecard_site.charts.figure_payload(fig)`. Names and
+units come from users: each goes in through `plotly_text`, so plotly shows it as text, never as
+markup or a link. Only trace types of the plotly.js *cartesian* partial bundle are used (scatter,
+bar, heatmap), so the bundle the app serves draws all of them. Colours never carry meaning alone: lines differ in dash
 style and name, cells and bars carry their number as text.
 """
 
