@@ -19,7 +19,7 @@ from strategy.models import Objective, SuccessFactor
 
 pytestmark = pytest.mark.django_db
 
-HOSTILE = '<a href="https://evil.example/">Evil</a> <b>bold</b><br>%{x} & more'
+HOSTILE = '<a href="//x">Evil</a><b>bold</b>%{x}'  # 37 characters: fits a unit (40)
 RAW_MARKUP = re.compile(r"<a\b|</a>|<b>bold|%\{x\}")
 FIGURE_JSON = re.compile(r'<script id="[^"]*" type="application/json">(.*?)</script>', re.S)
 
