@@ -10,7 +10,7 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from itertools import islice
 
@@ -25,11 +25,21 @@ from .values import value_problem
 COLUMNS = ("metric", "ts", "value")
 MAX_REPORTED_ERRORS = 100
 PROGRESS_EVERY = 5000
+_LINE_END = re.compile(r"\r\n|\r|\n")
 _DUTCH_DATE = re.compile(r"^(\d{1,2})-(\d{1,2})-(\d{4})(?:[ T](\d{1,2}):(\d{2})(?::(\d{2}))?)?$")
 
 
 def decode_upload(data: bytes) -> str:
-    """The text of an uploaded file: UTF-8 (with or without BOM), else Windows-1252 as Excel saves it."""
+    """The text of an uploaded file: UTF-8 (with or without BOM), else Windows-1252 as Excel saves it.
+
+    A NUL byte never occurs in a CSV text file (it does in spreadsheets and UTF-16 files, and PostgreSQL
+    cannot store it in text), so such a file is refused with advice.
+    """
+    if b"\x00" in data:
+        raise ApplicationError(
+            _("This is not a CSV text file (it contains NUL bytes). Save it as “CSV UTF-8” and upload that file."),
+            field="file",
+        )
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -48,11 +58,11 @@ class CsvLayout:
 
 def read_layout(text: str) -> CsvLayout:
     """Find the separator and the three columns in the header, or explain what is wrong."""
-    first_line = text.split("\n", 1)[0]
+    first_line = _LINE_END.split(text, maxsplit=1)[0]
     if not first_line.strip():
         raise ApplicationError(_("The file is empty; it needs a header row: metric,ts,value."), field="file")
     delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
-    header = next(csv.reader([first_line], delimiter=delimiter))
+    header = next(_read([first_line], delimiter))[1]
     names = [name.strip().lower() for name in header]
     missing = [column for column in COLUMNS if column not in names]
     unknown = [name for name in names if name and name not in COLUMNS]
@@ -67,11 +77,27 @@ def read_layout(text: str) -> CsvLayout:
 
 def iter_rows(text: str, layout: CsvLayout) -> Iterator[tuple[int, list[str]]]:
     """(line number as a spreadsheet shows it, cells) for every non-empty data row."""
-    reader = csv.reader(io.StringIO(text), delimiter=layout.delimiter)
-    next(reader, None)
-    for cells in reader:
-        if not any(cell.strip() for cell in cells):
-            continue
+    # newline="": the csv module itself reads \r, \n and \r\n as line ends, also inside quoted cells.
+    rows = _read(io.StringIO(text, newline=""), layout.delimiter)
+    next(rows, None)
+    for line, cells in rows:
+        if any(cell.strip() for cell in cells):
+            yield line, cells
+
+
+def _read(lines: Iterable[str], delimiter: str) -> Iterator[tuple[int, list[str]]]:
+    """(line, cells) per row; a row the csv module cannot read (a cell over csv.field_size_limit()) is refused."""
+    reader = csv.reader(lines, delimiter=delimiter)
+    while True:
+        try:
+            cells = next(reader)
+        except StopIteration:
+            return
+        except csv.Error:
+            message = _("Line %(line)s cannot be read: a cell is longer than %(limit)s characters.")
+            raise ApplicationError(
+                message % {"line": reader.line_num, "limit": f"{csv.field_size_limit():,}"}, field="file"
+            ) from None
         yield reader.line_num, cells
 
 

@@ -69,10 +69,26 @@ def unpack_body(body: bytes, *, content_encoding: str) -> bytes:
     return body
 
 
+# msgspec raises these, not DecodeError, for bytes that are not UTF-8 inside strings and for nesting deeper
+# than the interpreter's recursion limit (a body of 100,000 nested arrays is 200 kB).
+_UNREADABLE = (UnicodeDecodeError, RecursionError)
+
+
+def _unreadable(error: Exception) -> IngestError:
+    if isinstance(error, UnicodeDecodeError):
+        byte = error.object[error.start]
+        return _request_error(
+            _("The request body is not valid UTF-8 (byte 0x%(byte)02X); send JSON encoded as UTF-8.") % {"byte": byte}
+        )
+    return _request_error(_('The request body is nested too deeply; send the points as {"points": [...]}.'))
+
+
 def parse_document(body: bytes) -> Any:
     """The body as plain JSON values, for explaining what is wrong with it."""
     try:
         return msgspec.json.decode(body)
+    except _UNREADABLE as error:
+        raise _unreadable(error) from None
     except (msgspec.DecodeError, msgspec.ValidationError) as strict_error:
         # The strict decoder refuses NaN/Infinity tokens and huge numbers; decode again so
         # those become per-point errors and real syntax errors keep a precise message.
@@ -104,12 +120,15 @@ _BATCH_DECODER = msgspec.json.Decoder(_Batch)
 
 def _gunzip(body: bytes) -> bytes:
     decompressor = zlib.decompressobj(wbits=16 + zlib.MAX_WBITS)
+    not_gzip = _request_error(_("The body is marked as gzip but is not valid gzip data."))
     try:
         data = decompressor.decompress(body, MAX_DECOMPRESSED_BYTES)
     except (zlib.error, gzip.BadGzipFile):
-        raise _request_error(_("The body is marked as gzip but is not valid gzip data.")) from None
-    if decompressor.unconsumed_tail:
+        raise not_gzip from None
+    if decompressor.unconsumed_tail or len(data) >= MAX_DECOMPRESSED_BYTES:
         raise _request_error(_("The unpacked body is too large."), status=413)
+    if not decompressor.eof or decompressor.unused_data:
+        raise not_gzip  # cut off, or more after its end: either way part of the points would be lost
     return data
 
 
@@ -153,6 +172,8 @@ def datapoints_ingest(*, team: Team, body: bytes, source: str = Source.API) -> U
     parser = TimestampParser(tz=ZoneInfo(team.timezone), now=timezone.now())
     try:
         batch = _BATCH_DECODER.decode(body)
+    except _UNREADABLE as error:
+        raise _unreadable(error) from None
     except (msgspec.DecodeError, msgspec.ValidationError):
         pass
     else:

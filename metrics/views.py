@@ -14,7 +14,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST, require_safe
 
-from scorecard_site.charts import figure_payload
+from scorecard_site.charts import figure_payload, plotly_text
 from teams.access import can, team_for_member
 from teams.errors import ApplicationError
 from teams.models import Role, Team
@@ -96,11 +96,11 @@ def _chart(metric: Metric) -> dict[str, Any] | None:
     # plotly.js has no time zones: give it wall-clock times of the team.
     tz = ZoneInfo(metric.team.timezone)
     x = [ts.astimezone(tz).replace(tzinfo=None) for ts in x]
-    fig = go.Figure(go.Scatter(x=x, y=y, mode="lines+markers", name=metric.name, marker={"size": 4}))
+    fig = go.Figure(go.Scatter(x=x, y=y, mode="lines+markers", name=plotly_text(metric.name), marker={"size": 4}))
     fig.update_layout(
         height=300,
         margin={"l": 40, "r": 10, "t": 10, "b": 30},
-        yaxis_title=metric.unit or None,
+        yaxis_title=plotly_text(metric.unit) or None,
         showlegend=False,
         template="plotly_white",
     )

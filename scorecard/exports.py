@@ -2,7 +2,8 @@
 
 Both are written from the plain structure below, which a view fills from the period
 computation; nothing here touches the database. Statuses are written as a word *and* a fill
-colour, so the export reads the same in black and white.
+colour, so the export reads the same in black and white. Every text cell goes through
+`scorecard_site.spreadsheets`, so a name that starts like a formula stays text.
 """
 
 import csv
@@ -16,6 +17,8 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
+
+from scorecard_site.spreadsheets import csv_text, xlsx_text
 
 from .figures import STATUS_COLOURS, status_label
 
@@ -81,10 +84,9 @@ def sheet_title(name: str, taken: Iterable[str]) -> str:
 
 
 def _status_cell(sheet: Worksheet, row: int, column: int, status: str | None) -> None:
-    cell = sheet.cell(row=row, column=column)
     if status is None:
         return
-    cell.value = status_label(status)
+    cell = xlsx_text(sheet, row, column, status_label(status))
     colour = STATUS_COLOURS.get(status, STATUS_COLOURS["grey"]).lstrip("#").upper()
     cell.fill = PatternFill(fill_type="solid", start_color=colour, end_color=colour)
     cell.font = Font(bold=True, color="212529" if status in DARK_TEXT_ON else "FFFFFF")
@@ -98,7 +100,7 @@ def _number_cell(sheet: Worksheet, row: int, column: int, value: float | None, n
 
 def _header(sheet: Worksheet, row: int, titles: list[str]) -> None:
     for column, title in enumerate(titles, start=1):
-        sheet.cell(row=row, column=column, value=title).font = HEADER_FONT
+        xlsx_text(sheet, row, column, title).font = HEADER_FONT
 
 
 def _fit_columns(sheet: Worksheet, *, minimum: int = 8, maximum: int = 60) -> None:
@@ -113,19 +115,19 @@ def _fit_columns(sheet: Worksheet, *, minimum: int = 8, maximum: int = 60) -> No
 
 
 def _summary_sheet(sheet: Worksheet, export: ExportScorecard) -> None:
-    sheet.cell(row=1, column=1, value=export.title).font = Font(bold=True, size=14)
-    sheet.cell(row=2, column=1, value=_("Team")).font = HEADER_FONT
-    sheet.cell(row=2, column=2, value=export.team)
-    sheet.cell(row=3, column=1, value=_("Period")).font = HEADER_FONT
-    sheet.cell(row=3, column=2, value=export.period_label)
+    xlsx_text(sheet, 1, 1, export.title).font = Font(bold=True, size=14)
+    xlsx_text(sheet, 2, 1, _("Team")).font = HEADER_FONT
+    xlsx_text(sheet, 2, 2, export.team)
+    xlsx_text(sheet, 3, 1, _("Period")).font = HEADER_FONT
+    xlsx_text(sheet, 3, 2, export.period_label)
     _header(sheet, 5, [_("Perspective"), _("Guiding question"), _("Score"), _("Status"), _("KPIs")])
-    sheet.cell(row=6, column=1, value=_("Overall")).font = HEADER_FONT
+    xlsx_text(sheet, 6, 1, _("Overall")).font = HEADER_FONT
     _number_cell(sheet, 6, 3, export.score, SCORE_FORMAT)
     _status_cell(sheet, 6, 4, export.status)
     _number_cell(sheet, 6, 5, sum(len(p.rows) for p in export.perspectives), "0")
     for row, perspective in enumerate(export.perspectives, start=7):
-        sheet.cell(row=row, column=1, value=perspective.name)
-        sheet.cell(row=row, column=2, value=perspective.question)
+        xlsx_text(sheet, row, 1, perspective.name)
+        xlsx_text(sheet, row, 2, perspective.question)
         _number_cell(sheet, row, 3, perspective.score, SCORE_FORMAT)
         _status_cell(sheet, row, 4, perspective.status)
         _number_cell(sheet, row, 5, len(perspective.rows), "0")
@@ -143,15 +145,15 @@ def _perspective_sheet(sheet: Worksheet, perspective: ExportPerspective) -> None
     _header(sheet, 1, _kpi_headers())
     for row, kpi in enumerate(perspective.rows, start=2):
         value_format = _number_format(kpi.decimals)
-        sheet.cell(row=row, column=1, value=kpi.name)
-        sheet.cell(row=row, column=2, value=kpi.unit)
+        xlsx_text(sheet, row, 1, kpi.name)
+        xlsx_text(sheet, row, 2, kpi.unit)
         for column, value in ((3, kpi.actual), (4, kpi.goal), (5, kpi.red_flag), (9, kpi.forecast)):
             _number_cell(sheet, row, column, value, value_format)
         _number_cell(sheet, row, 6, kpi.score, SCORE_FORMAT)
         _status_cell(sheet, row, 7, kpi.status)
         _number_cell(sheet, row, 8, kpi.progress, PROGRESS_FORMAT)
         _status_cell(sheet, row, 10, kpi.forecast_status)
-        sheet.cell(row=row, column=11, value=_("Yes") if kpi.stale else _("No"))
+        xlsx_text(sheet, row, 11, _("Yes") if kpi.stale else _("No"))
     sheet.freeze_panes = "B2"
     if perspective.rows:
         sheet.auto_filter.ref = f"A1:{get_column_letter(len(_kpi_headers()))}{len(perspective.rows) + 1}"
@@ -188,14 +190,17 @@ def to_csv(export: ExportScorecard) -> str:
     """One row per KPI, with its perspective's score and status; machine-readable column names
     and status codes (the same as the scores endpoint). Encode as UTF-8 when sending it."""
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
+    # Every cell quoted (OWASP): a carriage return inside a name stays in its cell instead of starting a new row,
+    # where the rest of the name would be read as a formula.
+    writer = csv.writer(buffer, lineterminator="\n", quoting=csv.QUOTE_ALL)
     writer.writerow(CSV_COLUMNS)
     for perspective in export.perspectives:
         for kpi in perspective.rows:
             writer.writerow(
                 [
-                    export.team, export.period_label, perspective.name, _csv_number(perspective.score),
-                    perspective.status, kpi.name, kpi.unit, _csv_number(kpi.actual), _csv_number(kpi.goal),
+                    csv_text(export.team), export.period_label, csv_text(perspective.name),
+                    _csv_number(perspective.score), perspective.status, csv_text(kpi.name), csv_text(kpi.unit),
+                    _csv_number(kpi.actual), _csv_number(kpi.goal),
                     _csv_number(kpi.red_flag), _csv_number(kpi.score), kpi.status, _csv_number(kpi.progress),
                     _csv_number(kpi.forecast), kpi.forecast_status or "", "true" if kpi.stale else "false",
                 ]

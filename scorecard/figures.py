@@ -1,8 +1,9 @@
 """Plotly figures for the dashboards, built from plain values (no ORM objects, no database).
 
-Views turn the result into page data with `scorecard_site.charts.figure_payload(fig)`. Only trace
-types of the plotly.js *cartesian* partial bundle are used (scatter, bar, heatmap), so the
-bundle the app serves draws all of them. Colours never carry meaning alone: lines differ in dash
+Views turn the result into page data with `scorecard_site.charts.figure_payload(fig)`. Names and
+units come from users: each goes in through `plotly_text`, so plotly shows it as text, never as
+markup or a link. Only trace types of the plotly.js *cartesian* partial bundle are used (scatter,
+bar, heatmap), so the bundle the app serves draws all of them. Colours never carry meaning alone: lines differ in dash
 style and name, cells and bars carry their number as text.
 """
 
@@ -11,6 +12,8 @@ from collections.abc import Sequence
 
 import plotly.graph_objects as go
 from django.utils.translation import gettext as _
+
+from scorecard_site.charts import plotly_text
 
 from .scoring import AMBER_FROM, GREEN_FROM, status_for_score
 
@@ -149,10 +152,11 @@ def kpi_period_chart(
         higher_is_better = not known or known[-1][0] >= known[-1][1]
     forecast_values = [forecast[1]] if forecast else []
     y_range = _value_range([*actuals, *goals, *red_flags, *forecast_values])
+    unit = plotly_text(unit)
     hover = f"%{{y:,.2~f}} {unit}".strip()
     fig = _figure(
         height=320,
-        title=title,
+        title=plotly_text(title),
         showlegend=True,
         legend={"orientation": "h", "y": -0.15, "x": 0},
         hovermode="x unified",
@@ -225,6 +229,7 @@ def score_gauge(score: float | None, *, status: str, label: str) -> go.Figure:
     colour = status_colour(status if has_score else "grey")
     text = f"{score:.1f}" if score is not None else _("No data")
     text_colour = "white" if has_score else "#212529"
+    label = plotly_text(label)
     fig = _figure(
         height=96,
         showlegend=False,
@@ -273,6 +278,7 @@ def team_perspective_heatmap(
     """
     if len(scores) != len(teams) or any(len(row) != len(perspectives) for row in scores):
         raise ValueError("scores must be one row per team with one value per perspective")
+    teams, perspectives = [plotly_text(t) for t in teams], [plotly_text(p) for p in perspectives]
     statuses = [[status_for_score(s) for s in row] for row in scores]
     words = [[status_label(s) for s in row] for row in statuses]
     fig = _figure(
@@ -311,7 +317,7 @@ def score_trend(*, labels: list[str], series: dict[str, list[float | None]]) -> 
             raise ValueError(f"series {team!r} must have one value per label")
         fig.add_trace(
             go.Scatter(
-                x=labels, y=values, name=team, mode="lines+markers", hovertemplate="%{y:.2f}",
+                x=labels, y=values, name=plotly_text(team), mode="lines+markers", hovertemplate="%{y:.2f}",
                 line={"dash": LINE_DASHES[i % len(LINE_DASHES)], "width": 2},
             )
         )  # fmt: skip

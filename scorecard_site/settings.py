@@ -329,6 +329,15 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["teams.api_auth.IsAuthenticatedOrApiKey"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    # JSON only, no browsable API: Swagger UI and Redoc (/api/docs/) document and try the API, and the browsable
+    # API's forms would be a second way to write data past the application's own pages (and crashed on views
+    # without a queryset). `?format=api` is a 404, a client that accepts only HTML gets 406.
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": [
+        "teams.api_parsers.JSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 100,
     "DEFAULT_THROTTLE_CLASSES": ["teams.api_auth.ApiKeyRateThrottle", "teams.api_auth.UserRateThrottle"],

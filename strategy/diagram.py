@@ -9,11 +9,12 @@ figure has a fixed size so texts never overlap (the page scrolls sideways on nar
 import textwrap
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from html import escape
 
 import plotly.graph_objects as go
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
+
+from scorecard_site.charts import plotly_text
 
 BOX_WIDTH = 230
 GAP_X = 40
@@ -155,7 +156,7 @@ def layout_boxes(
 
 def _factor_text(factor: FactorBox, statuses: Sequence[str]) -> str:
     lines = _factor_lines(factor)
-    text = "• " + "<br>  ".join(escape(line) for line in lines)
+    text = "• " + "<br>  ".join(plotly_text(line) for line in lines)
     kpis = ngettext("%(count)d KPI", "%(count)d KPIs", factor.kpi_count) % {"count": factor.kpi_count}
     marks = " ".join(
         f"<span style='color:{STATUS_STYLE[s][0]}'>{STATUS_STYLE[s][1]}</span>" for s in statuses if s in STATUS_STYLE
@@ -184,13 +185,13 @@ def build_figure(
             "layer": "below",
         }
     ]
-    mission_text = "<br>".join(escape(line) for line in _mission_lines(mission, mission_rect.x1 - mission_rect.x0))
+    mission_text = "<br>".join(plotly_text(line) for line in _mission_lines(mission, mission_rect.x1 - mission_rect.x0))
     annotations: list[dict] = [
         _text(
             "mission-text",
             mission_rect.centre_x,
             mission_rect.y1 - PADDING,
-            f"<b>{escape(_('Social media mission'))}</b><br>{mission_text}",
+            f"<b>{plotly_text(_('Social media mission'))}</b><br>{mission_text}",
             anchor="center",
         )
     ]
@@ -206,7 +207,7 @@ def build_figure(
                 "layer": "below",
             }
         )
-        parts = ["<b>" + "<br>".join(escape(line) for line in _title_lines(objective)) + "</b>"]
+        parts = ["<b>" + "<br>".join(plotly_text(line) for line in _title_lines(objective)) + "</b>"]
         parts += [_factor_text(f, factor_statuses.get(f.id, ())) for f in objective.factors]
         annotations.append(
             _text(f"objective-text-{objective.id}", rect.x0 + PADDING, rect.y1 - PADDING, "<br>".join(parts))
@@ -222,7 +223,9 @@ def build_figure(
                 y=[(boxes[o.id].y0 + boxes[o.id].y1) / 2 for o in described],
                 mode="markers",
                 marker={"size": 40, "opacity": 0},
-                hovertext=["<br>".join(escape(line) for line in textwrap.wrap(o.description, 50)) for o in described],
+                hovertext=[
+                    "<br>".join(plotly_text(line) for line in textwrap.wrap(o.description, 50)) for o in described
+                ],
                 hoverinfo="text",
                 name="",
             )

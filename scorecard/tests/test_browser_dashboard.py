@@ -72,3 +72,16 @@ def test_choosing_a_period_in_the_list_shows_it(demo, signed_in_page):
 
     assert page.url.endswith(f"?period={choice}")
     expect(page.get_by_role("heading", level=1)).to_contain_text(choice)
+
+
+def test_a_unit_that_looks_like_markup_is_drawn_as_plain_text(demo, signed_in_page):
+    unit = '<a href="//x">Evil</a><b>bold</b>%{x}'
+    kpi = KPI.objects.filter(perspective__scorecard__team__slug="acme-social", metric__isnull=False).first()
+    KPI.objects.filter(pk=kpi.pk).update(unit=unit)
+    page = signed_in_page("manager")
+
+    page.goto(kpi.get_absolute_url())
+
+    title = page.locator(".sc-chart-big .g-ytitle text")
+    expect(title).to_have_text(unit)  # plotly shows what was typed, tags and placeholder included
+    assert page.locator(".sc-chart-big svg a").count() == 0  # and makes no link of it

@@ -13,6 +13,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from scorecard import services
+from scorecard.models import KPI
 from scorecard.tests.test_query_counts import add_kpis
 
 pytestmark = pytest.mark.django_db
@@ -146,3 +147,16 @@ def test_the_current_period_is_exported_without_a_period_parameter(client_for, f
     response = client_for("viewer").get(url("scorecard:scorecard-export-csv", filled, period=None))
     assert response.status_code == 200
     assert date.today().strftime("%Y-%m") in response["Content-Disposition"]
+
+
+def test_a_kpi_named_like_a_formula_is_downloaded_as_text(client_for, filled):
+    name, unit = '=HYPERLINK("https://evil.example","Click")', "+cmd"
+    kpi = KPI.objects.filter(perspective__scorecard=filled).order_by("pk").first()
+    KPI.objects.filter(pk=kpi.pk).update(name=name, unit=unit)
+    client = client_for("viewer")
+
+    rows = list(csv.DictReader(io.StringIO(client.get(url("scorecard:scorecard-export-csv", filled)).content.decode())))
+    assert (rows[0]["kpi"], rows[0]["unit"]) == ("'" + name, "'" + unit)
+    workbook = openpyxl.load_workbook(io.BytesIO(client.get(url("scorecard:scorecard-export-xlsx", filled)).content))
+    cells = next(row for sheet in workbook.worksheets[1:] for row in sheet.iter_rows() if row[0].value == name)
+    assert [(c.value, c.data_type, c.quotePrefix) for c in cells[:2]] == [(name, "s", True), (unit, "s", True)]

