@@ -18,6 +18,8 @@ def dutch_page(new_page) -> Page:
     page = new_page(locale="nl-NL")
     page.goto("/accounts/login/")
     page.get_by_label("Gebruikersnaam").fill("marketer")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Verder").click()
     page.get_by_label("Wachtwoord").fill("pw-marketer")
     with page.expect_navigation():
         page.get_by_role("button", name="Aanmelden").click()
