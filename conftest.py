@@ -31,6 +31,17 @@ def _services_for_markers(request):
 
 
 @pytest.fixture(autouse=True)
+def _default_language():
+    """Every test starts in the default language: a request in Dutch (LocaleMiddleware) leaves Dutch active in
+    the thread, which made later tests fail depending on their order."""
+    from django.utils import translation
+
+    translation.deactivate()
+    yield
+    translation.deactivate()
+
+
+@pytest.fixture(autouse=True)
 def _fresh_cache():
     from django.core.cache import cache
 

@@ -2,6 +2,7 @@
 
 import functools
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -66,7 +67,12 @@ def viewed_period(request: HttpRequest, scorecard: Scorecard) -> tuple[Period, P
 
 
 def kpi_chart(
-    row: KpiRow, *, title: str = "", with_forecast: bool = False, height: int | None = None
+    row: KpiRow,
+    *,
+    title: str = "",
+    with_forecast: bool = False,
+    height: int | None = None,
+    markers: Sequence[tuple[str, str, str]] = (),
 ) -> dict[str, Any]:
     """The KPI's actual per period against the goal line and the red/amber/green bands, as page data."""
     series = row.series
@@ -82,6 +88,7 @@ def kpi_chart(
         unit=row.kpi.unit,
         forecast=forecast,
         title=title,
+        markers=markers,
     )
     if height:
         fig.update_layout(height=height)

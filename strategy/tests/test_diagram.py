@@ -4,9 +4,6 @@ right boxes (checked on the layout's data, which is what the SVG draws), and the
 import itertools
 import xml.etree.ElementTree as ET
 
-import pytest
-from django.utils import translation
-
 from strategy.diagram import UNPLACED, FactorBox, ObjectiveBox, layout_map
 from strategy.map_svg import render_svg
 
@@ -29,12 +26,6 @@ TWENTY_FOUR = [(c, e) for c in range(16) for e in range(16) if c % 4 == e % 4 + 
 TWENTY_FOUR += [(c, e) for c in range(16) for e in range(16) if c % 4 == e % 4 == 3 and c < e][:24]
 TWENTY_FOUR = TWENTY_FOUR[:24]
 SVG = "{http://www.w3.org/2000/svg}"
-
-
-@pytest.fixture(autouse=True)
-def in_english():
-    with translation.override("en"):  # an earlier test may have left Dutch active in this thread
-        yield
 
 
 def test_there_are_twenty_four_links_for_the_big_map_test():
