@@ -1,5 +1,6 @@
 """The link page's chart: the cause's and the effect's monthly scores together, the effect shifted by the best lag."""
 
+import textwrap
 from dataclasses import dataclass
 from datetime import date
 from html import escape
@@ -32,6 +33,11 @@ def paired_rows(cause: MonthlySeries, effect: MonthlySeries, *, lag: int) -> lis
     return [row for row in rows if row.cause is not None or row.effect is not None]
 
 
+def _legend_name(text: str) -> str:
+    """Escaped, and wrapped so that a long title fits a phone's width (plotly does not wrap legends)."""
+    return "<br>".join(escape(line) for line in textwrap.wrap(text, 40))
+
+
 def link_figure(
     cause: MonthlySeries, effect: MonthlySeries, *, evidence: Evidence, cause_title: str, effect_title: str
 ) -> go.Figure:
@@ -49,11 +55,11 @@ def link_figure(
         layout={
             "template": {},
             "height": 360,
-            "margin": {"l": 48, "r": 12, "t": 12, "b": 40},
+            "margin": {"l": 48, "r": 12, "t": 72, "b": 40},
             "font": {"family": "system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif", "size": 12},
             "yaxis": {"title": {"text": escape(_("Score (0–10)"))}, "range": [0, 10.2], "fixedrange": True},
             "xaxis": {"type": "date", "fixedrange": True},
-            "legend": {"orientation": "h", "y": -0.18},
+            "legend": {"orientation": "h", "x": 0, "y": 1.02, "yanchor": "bottom"},
             "paper_bgcolor": "rgba(0,0,0,0)",
             "plot_bgcolor": "rgba(0,0,0,0)",
         }
@@ -64,7 +70,7 @@ def link_figure(
         go.Scatter(
             x=months,
             y=[row.cause for row in rows],
-            name=escape(_("Cause: %(title)s") % {"title": cause_title}),
+            name=_legend_name(_("Cause: %(title)s") % {"title": cause_title}),
             mode="lines+markers",
             line={"color": CAUSE_COLOUR, "width": 2.5},
             marker={"symbol": "circle"},
@@ -74,7 +80,7 @@ def link_figure(
         go.Scatter(
             x=months,
             y=[row.effect for row in rows],
-            name=escape(_("Effect: %(title)s") % {"title": shifted}),
+            name=_legend_name(_("Effect: %(title)s") % {"title": shifted}),
             mode="lines+markers",
             line={"color": EFFECT_COLOUR, "width": 2.5, "dash": "dash"},
             marker={"symbol": "diamond"},

@@ -106,7 +106,6 @@ def map_detail(request: HttpRequest, team_slug: str, map_id: int) -> HttpRespons
     context = {
         "team": team,
         "strategy_map": strategy_map,
-        "objectives": strategy_map.objectives.all(),
         "bands": objectives_by_band(strategy_map, statuses=statuses),
         "links": [(link, evidence.get((link.cause_id, link.effect_id))) for link in links],
         "map_svg": mark_safe(svg),  # noqa: S308  # ElementTree escaped every text and attribute (map_svg.py)
