@@ -80,6 +80,7 @@ class ObjectiveForm(OptionalOrder):
         perspective = self.initial.get("perspective")
         # The guiding question of the perspective a new row is offered for: the prompt to answer.
         self.prompt = _(QUESTION_OF[perspective]) if not self.instance.pk and perspective in QUESTION_OF else ""
+        self.perspective_name = dict(Objective.PERSPECTIVE_CHOICES).get(perspective, "")
 
 
 class SuccessFactorForm(OptionalOrder):
