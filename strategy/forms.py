@@ -164,14 +164,12 @@ class ObjectivesEditor:
     @staticmethod
     def _save_factors(objective: Objective, formset: Any) -> None:
         for form in formset.forms:
-            if not form.has_changed() and not form.instance.pk:
-                continue
+            if not form.has_changed():
+                continue  # an untouched row, saved or blank, stays as it is
             data = form.cleaned_data
             if form.instance.pk and data.get("DELETE"):
                 services.success_factor_delete(success_factor=form.instance)
             elif form.instance.pk:
-                if not form.has_changed():
-                    continue  # an unchanged row saves nothing (it used to be created again)
                 services.success_factor_update(
                     success_factor=form.instance,
                     title=data["title"],
