@@ -8,10 +8,8 @@ style and name, cells and bars carry their number as text.
 
 import math
 from collections.abc import Sequence
-from html import escape
 
 import plotly.graph_objects as go
-from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
 from .scoring import AMBER_FROM, GREEN_FROM, status_for_score
@@ -134,14 +132,15 @@ def kpi_period_chart(
     higher_is_better: bool | None = None,
     forecast: tuple[str, float] | None = None,
     title: str = "",
-    markers: Sequence[tuple[str, str, str]] = (),
+    marks: Sequence[tuple[str, str]] = (),
 ) -> go.Figure:
     """A KPI's actual per period against its goal and red flag, over red/amber/green bands.
+
+    `marks` are (period label, text) drawn as a dotted vertical line, e.g. where a platform changed a metric.
 
     Goals that change from period to period (pacing) draw a sloped goal line. `forecast` is
     (label of the period end, projected value), drawn dashed from the last actual. Without
     `higher_is_better`, the newest period with both a goal and a red flag says which way is up.
-    `markers` are (period label, "due" or "done", text): actions' due and completion dates.
     """
     if not len(labels) == len(actuals) == len(goals) == len(red_flags):
         raise ValueError("labels, actuals, goals and red_flags must have the same length")
@@ -184,20 +183,10 @@ def kpi_period_chart(
     )  # fmt: skip
     if forecast is not None:
         fig.add_trace(_forecast_trace(labels, actuals, forecast, hover))
-    for label, kind, text in markers:
-        _add_marker(fig, label, kind, text)
+    for label, text in marks:
+        fig.add_shape(type="line", x0=label, x1=label, yref="paper", y0=0, y1=1, line={"dash": "dot", "width": 1})
+        fig.add_annotation(x=label, yref="paper", y=1, text=text, showarrow=False, yanchor="bottom", font={"size": 11})
     return fig
-
-
-def _add_marker(fig: go.Figure, label: str, kind: str, text: str) -> None:
-    """A vertical line at a period with a short note; due and done differ in dash and symbol, not colour alone."""
-    done = kind == "done"
-    fig.add_vline(x=label, line={"color": GREEN if done else GREY, "dash": "solid" if done else "dot", "width": 1.5})
-    prefix = "✔" if done else "⏱"
-    fig.add_annotation(
-        x=label, y=1, yref="paper", yanchor="bottom", showarrow=False, font={"size": 11},
-        text=escape(f"{prefix} {Truncator(text).chars(30)}"),
-    )  # fmt: skip
 
 
 def _forecast_trace(

@@ -2,8 +2,10 @@
 
 from dataclasses import dataclass
 from datetime import date, datetime
+from html import escape
 
 from django.utils import timezone
+from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
 from ..models import Action
@@ -13,6 +15,7 @@ from .scores import team_today
 from .series import SeriesPoint
 
 COMPARE_PERIODS = 3  # native periods compared on each side of the one the action was done in
+MARK_CHARS = 30  # an action's title on a chart
 
 
 @dataclass(frozen=True)
@@ -51,24 +54,26 @@ class BeforeAfter:
 @dataclass(frozen=True)
 class ActionOnKpi:
     series: list[SeriesPoint]  # oldest first: the chart's periods
-    markers: list[tuple[str, str, str]]  # (period label, "due" / "done", text) for figures.kpi_period_chart
+    marks: list[tuple[str, str]]  # (period label, note) for figures.kpi_period_chart
     comparison: BeforeAfter | None  # only for a done action
 
 
-def action_markers(actions: list[Action], series: list[SeriesPoint]) -> list[tuple[str, str, str]]:
-    """Each action's due date and completion date at the chart's period that contains it."""
-    markers = []
+def action_marks(actions: list[Action], series: list[SeriesPoint]) -> list[tuple[str, str]]:
+    """Each action's due date ("⏱ due: …") and completion date ("✔ done: …") at the chart's period that contains
+    it; the symbols tell them apart without colour, the title is escaped (plotly draws its HTML subset)."""
+    marks = []
     for action in actions:
         if action.status == Action.Status.CANCELLED:
             continue
-        for day, kind, text in (
-            (action.due_date, "due", _("due: %(title)s")),
-            (action.completed_on, "done", _("done: %(title)s")),
+        title = escape(Truncator(action.title).chars(MARK_CHARS))
+        for day, text in (
+            (action.due_date, _("⏱ due: %(title)s")),
+            (action.completed_on, _("✔ done: %(title)s")),
         ):
             period = _period_of(day, series)
             if period is not None:
-                markers.append((period.label, kind, text % {"title": action.title}))
-    return markers
+                marks.append((period.label, text % {"title": title}))
+    return marks
 
 
 def _period_of(day: date | None, series: list[SeriesPoint]) -> Period | None:
@@ -110,4 +115,4 @@ def action_on_kpi(*, action: Action, now: datetime | None = None) -> ActionOnKpi
             before=[by_period[p] for p in before_periods],
             after=[by_period[p] for p in after_periods],
         )
-    return ActionOnKpi(series=series, markers=action_markers([action], series), comparison=comparison)
+    return ActionOnKpi(series=series, marks=action_marks([action], series), comparison=comparison)

@@ -72,7 +72,7 @@ def kpi_chart(
     title: str = "",
     with_forecast: bool = False,
     height: int | None = None,
-    markers: Sequence[tuple[str, str, str]] = (),
+    marks: Sequence[tuple[str, str]] = (),
 ) -> dict[str, Any]:
     """The KPI's actual per period against the goal line and the red/amber/green bands, as page data."""
     series = row.series
@@ -88,7 +88,7 @@ def kpi_chart(
         unit=row.kpi.unit,
         forecast=forecast,
         title=title,
-        markers=markers,
+        marks=marks,
     )
     if height:
         fig.update_layout(height=height)

@@ -18,7 +18,7 @@ from .. import services
 from ..forms import KpiForm, ValueEntryForm
 from ..models import KPI
 from ..selectors import kpis_of_team, perspectives_of_team, team_today
-from ..selectors.actions import action_markers
+from ..selectors.actions import action_marks
 from ..selectors.dashboards import KpiRow, kpi_now, kpi_sources, series_of_kpis, with_overdue
 from .common import call_service, confirm_page, form_page
 from .dashboards import kpi_chart
@@ -75,7 +75,7 @@ def _kpi_context(request: HttpRequest, kpi: KPI, value_form: ValueEntryForm) -> 
         "actions": actions,
         "item": item,
         "series": list(reversed(series)),
-        "chart": kpi_chart(row, with_forecast=True, height=420, markers=action_markers(actions, series)),
+        "chart": kpi_chart(row, with_forecast=True, height=420, marks=action_marks(actions, series)),
         "sources": kpi_sources(kpi=kpi),
         "recent": recent,
         "value_form": value_form,

@@ -108,7 +108,7 @@ def action_detail(request: HttpRequest, team_slug: str, action_id: int) -> HttpR
             goals=[point.bar.goal for point in on_kpi.series],
             red_flags=[point.bar.red_flag for point in on_kpi.series],
             unit=action.kpi.unit,
-            markers=on_kpi.markers,
+            marks=on_kpi.marks,
         )
     context = {
         "team": team,
