@@ -77,7 +77,7 @@ class ObjectiveForm(OptionalOrder):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["perspective"].choices = [("", _("Not placed yet")), *Objective.PERSPECTIVE_CHOICES]  # type: ignore[attr-defined]
-        perspective = self.initial.get("perspective")
+        perspective = str(self.initial.get("perspective") or "")
         # The guiding question of the perspective a new row is offered for: the prompt to answer.
         self.prompt = _(QUESTION_OF[perspective]) if not self.instance.pk and perspective in QUESTION_OF else ""
         self.perspective_name = dict(Objective.PERSPECTIVE_CHOICES).get(perspective, "")
