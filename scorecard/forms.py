@@ -109,8 +109,23 @@ class ActionForm(forms.ModelForm):
     class Meta:
         model = Action
         formfield_callback = number_formfield
-        fields = ["perspective", "kpi", "title", "description", "owner", "due_date", "status", "progress"]
-        widgets = {"due_date": DATE_INPUT, "description": forms.Textarea(attrs={"rows": 3})}
+        fields = [
+            "perspective",
+            "kpi",
+            "title",
+            "description",
+            "owner",
+            "due_date",
+            "status",
+            "progress",
+            "completed_on",
+        ]
+        widgets = {
+            "due_date": DATE_INPUT,
+            "completed_on": DATE_INPUT,
+            "description": forms.Textarea(attrs={"rows": 3}),
+        }
+        help_texts = {"completed_on": _("For a done action; left empty, today is filled in when it is saved as done.")}
 
     def __init__(self, *args: Any, scorecard: Scorecard, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -26,6 +26,7 @@ urlpatterns = [
     path(T + "kpis/<int:kpi_id>/targets/new/", views.target_create, name="target-create"),
     path(T + "targets/<int:target_id>/edit/", views.target_edit, name="target-edit"),
     path(T + "targets/<int:target_id>/delete/", views.target_delete, name="target-delete"),
+    path(T + "actions/<int:action_id>/", views.action_detail, name="action-detail"),
     path(T + "actions/<int:action_id>/edit/", views.action_edit, name="action-edit"),
     path(T + "actions/<int:action_id>/delete/", views.action_delete, name="action-delete"),
     # --- Dashboards (issue 6: scorecard, perspective and KPI dashboards) ---------------------------------------
