@@ -10,9 +10,11 @@ from django.utils.translation import gettext_lazy as _
 
 from metrics.models import Metric
 from strategy.models import StrategyMap, SuccessFactor
+from strategy.perspectives import PERSPECTIVES
 from teams.access import ancestor_ids
 from teams.models import Team
 
+from .library import library_of
 from .models import KPI, Action, NotificationPreference, Perspective, Scorecard, Target
 
 User = get_user_model()
@@ -121,3 +123,20 @@ class NotificationPreferenceForm(forms.ModelForm):
     class Meta:
         model = NotificationPreference
         fields = ["daily_digest"]
+
+
+class ScorecardFromLibraryForm(ScorecardCreateForm):
+    """A new scorecard plus, per perspective, the library KPIs to start with (field `kpis_<perspective>`)."""
+
+    def __init__(self, *args: Any, team: Team, **kwargs: Any) -> None:
+        super().__init__(*args, team=team, **kwargs)
+        for key, name, _question in PERSPECTIVES:
+            self.fields[f"kpis_{key}"] = forms.MultipleChoiceField(
+                label=_(name),  # a gettext_noop source string, translated here
+                required=False,
+                widget=forms.CheckboxSelectMultiple,
+                choices=[(item.key, item.name) for item in library_of(key)],
+            )
+
+    def kpi_keys(self) -> list[str]:
+        return [key for name, keys in self.cleaned_data.items() if name.startswith("kpis_") for key in keys]
