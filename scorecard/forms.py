@@ -140,3 +140,14 @@ class ScorecardFromLibraryForm(ScorecardCreateForm):
 
     def kpi_keys(self) -> list[str]:
         return [key for name, keys in self.cleaned_data.items() if name.startswith("kpis_") for key in keys]
+
+
+class WorkbookUploadForm(forms.Form):
+    strategy_map = forms.ModelChoiceField(
+        label=_("Strategy map"), queryset=StrategyMap.objects.none(), help_text=_("The new scorecard builds on it.")
+    )
+    workbook = forms.FileField(label=_("Workbook (.xlsx)"), widget=forms.ClearableFileInput(attrs={"accept": ".xlsx"}))
+
+    def __init__(self, *args: Any, team: Team, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["strategy_map"].queryset = StrategyMap.objects.filter(team=team)  # type: ignore[attr-defined]
