@@ -58,12 +58,14 @@ class Column:
 
 @dataclass(frozen=True)
 class CellError:
-    sheet: str
+    sheet: str  # "" for the file as a whole
     row: int | None
     column: str | None
     message: str
 
     def __str__(self) -> str:
+        if not self.sheet:  # the file as a whole
+            return self.message
         if self.row is None:
             return _("Sheet %(sheet)s: %(message)s") % {"sheet": self.sheet, "message": self.message}
         return _("Sheet %(sheet)s, row %(row)s, column %(column)s: %(message)s") % {
@@ -299,13 +301,13 @@ def max_bytes() -> int:
 def _open(data: bytes) -> Any:
     if len(data) > max_bytes():
         raise WorkbookErrors(
-            [CellError(_("file"), None, None, _("The file is larger than %(mb)s MB.") % {"mb": max_bytes() // 2**20})]
+            [CellError("", None, None, _("The file is larger than %(mb)s MB.") % {"mb": max_bytes() // 2**20})]
         )
-    problem = CellError(_("file"), None, None, _("This is not an Excel workbook (.xlsx). Save the file as .xlsx."))
+    problem = CellError("", None, None, _("This is not an Excel workbook (.xlsx). Save the file as .xlsx."))
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             if sum(info.file_size for info in archive.infolist()) > MAX_UNPACKED_BYTES:
-                raise WorkbookErrors([CellError(_("file"), None, None, _("The workbook unpacks to too much data."))])
+                raise WorkbookErrors([CellError("", None, None, _("The workbook unpacks to too much data."))])
         return load_workbook(io.BytesIO(data), read_only=True, data_only=False)
     except WorkbookErrors:
         raise
@@ -362,7 +364,7 @@ def read_workbook(data: bytes) -> ParsedWorkbook:
     except WorkbookErrors:
         raise
     except Exception:  # noqa: BLE001 (a sheet openpyxl cannot read is a broken file, not a server error)
-        raise WorkbookErrors([CellError(_("file"), None, None, _("The workbook could not be read."))]) from None
+        raise WorkbookErrors([CellError("", None, None, _("The workbook could not be read."))]) from None
     finally:
         workbook.close()
     if len(parsed.sheets.get(SCORECARD, [])) != 1 and SCORECARD in parsed.sheets:

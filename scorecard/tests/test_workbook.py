@@ -320,7 +320,7 @@ def test_too_large_and_oddly_shaped_workbooks_are_refused_with_reasons(settings,
     monkeypatch.setattr("scorecard.spreadsheet.MAX_UNPACKED_BYTES", 1000)  # a zip bomb unpacks far beyond its size
     with pytest.raises(WorkbookErrors) as caught:
         read_workbook(data)
-    assert str(caught.value.errors[0]) == "Sheet file: The workbook unpacks to too much data."
+    assert str(caught.value.errors[0]) == "The workbook unpacks to too much data."
 
     monkeypatch.setattr("scorecard.spreadsheet.MAX_UNPACKED_BYTES", 100 * 2**20)
     workbook = load_workbook(io.BytesIO(data))
