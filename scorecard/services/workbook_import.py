@@ -40,7 +40,7 @@ from ..spreadsheet import (
 )
 from .kpis import kpi_create
 from .scorecards import perspective_update, scorecard_create
-from .targets import target_create
+from .targets import EARLIEST, target_create
 
 T = TypeVar("T")
 
@@ -110,8 +110,10 @@ class _Importer:
         except ApplicationError as error:
             column = FIELD_COLUMNS.get(sheet, {}).get(error.field or "", FIRST_COLUMN[sheet])
             self.fail(sheet, row, column, error.message)
-        except ValidationError as error:
-            self.fail(sheet, row, FIRST_COLUMN[sheet], " ".join(error.messages))
+        except ValidationError as error:  # a model's own field check (e.g. the new metric's key)
+            fields = list(getattr(error, "error_dict", {}))
+            column = FIELD_COLUMNS.get(sheet, {}).get(fields[0] if fields else "", FIRST_COLUMN[sheet])
+            self.fail(sheet, row, column, " ".join(error.messages))
         return None
 
     def run(self) -> ImportSummary:
@@ -277,6 +279,9 @@ class _Importer:
             ts = when.replace(tzinfo=zone) if isinstance(when, datetime) else local_midnight(team=self.team, day=when)
             if ts.date() > today:
                 self.fail(HISTORY, row, "Date", _("the date is in the future"))
+                continue
+            if ts.year < EARLIEST.year:
+                self.fail(HISTORY, row, "Date", _("values start in the year 2000"))
                 continue
             if (metric.pk, ts) in points:
                 earlier = points[(metric.pk, ts)][0]

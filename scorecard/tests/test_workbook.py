@@ -364,3 +364,33 @@ def test_the_import_pages_are_hidden_from_other_teams_and_closed_to_viewers(clie
     assert viewer.get(pages[0]).status_code == 403
     assert viewer.post(confirm, {"token": "x"}).status_code == 403
     assert viewer.get(export).status_code == 200  # reading a scorecard is open to viewers
+
+
+def test_exporting_a_scorecard_takes_a_fixed_number_of_queries_however_many_kpis(
+    rich_scorecard, django_assert_max_num_queries
+):
+    perspective = rich_scorecard.perspectives.first()
+    for n in range(20):
+        kpi = services.kpi_create(perspective=perspective, name=f"KPI {n}")
+        services.kpi_value_enter(kpi=kpi, day=date(2026, 1, 1), value=n)
+        services.target_create(
+            kpi=kpi, period_start=date(2027, 1, 1), period_end=date(2027, 12, 31), goal=2, red_flag=1
+        )
+    scorecard = Scorecard.objects.select_related("team").get(pk=rich_scorecard.pk)
+    with django_assert_max_num_queries(4):
+        rows = scorecard_workbook_rows(scorecard)
+    assert len(rows["KPIs"]) == 25 and len(rows["Targets"]) == 24 and len(rows["History"]) == 24
+
+
+def test_a_metric_key_that_is_not_a_key_and_history_before_2000_are_named_at_their_cells(team):
+    data = template_with(
+        Scorecard=[["Migrated", "month"]],
+        KPIs=[kpi_row(metric="not a key!"), kpi_row(name="Leads")],
+        History=[["Leads", date(1999, 12, 31), 3]],
+    )
+    with pytest.raises(WorkbookErrors) as caught:
+        scorecard_import(team=team, strategy_map=map_of(team), workbook=read_workbook(data))
+    messages = [str(e) for e in caught.value.errors]
+    assert len(messages) == 2
+    assert messages[0].startswith("Sheet KPIs, row 2, column Metric key: Enter a valid “slug”")
+    assert messages[1] == "Sheet History, row 2, column Date: values start in the year 2000"
