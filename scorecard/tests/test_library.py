@@ -90,6 +90,8 @@ def test_the_marketer_ticks_kpis_per_perspective_and_gets_the_new_scorecard(clie
     page = client.get(url)
     assert page.status_code == 200
     assert "Share of voice" in page.text and "Entered by hand" in page.text
+    # Without channels, the page says which channel metrics could feed a KPI.
+    assert "a channel with Followers, Subscribers can feed it" in page.text
 
     data = {"strategy_map": strategy_map.pk, "title": "Our scorecard", "frequency": "month"}
     response = client.post(url, {**data, "kpis_customer": ["reach", "sentiment"], "kpis_financial": ["revenue"]})
@@ -117,3 +119,10 @@ def test_the_template_page_is_hidden_from_other_teams_and_closed_to_viewers(clie
     assert viewer.get(url).status_code == 403
     assert viewer.post(url, {"strategy_map": strategy_map.pk, "title": "x", "frequency": "month"}).status_code == 403
     assert not Scorecard.objects.exists()
+
+
+def test_the_template_page_shows_which_channel_metric_will_feed_each_kpi(client_for, url, team):
+    channel_create(team=team, platform="demo", name="Demo", account_ref="demo", key_prefix="demo")
+    page = client_for("editor").get(url)
+    assert "Fed by Demo: Reach" in page.text
+    assert "Computed: 100 * sum(demo-engagements) / sum(demo-reach)" in page.text

@@ -4,8 +4,10 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext
 from django.utils.translation import gettext as _
 
+from metrics.connectors.base import all_connectors
 from teams.access import team_for_member
 from teams.models import Role
 
@@ -38,6 +40,11 @@ def scorecard_from_library(request: HttpRequest, team_slug: str) -> HttpResponse
             return redirect(scorecard)
     feeds = channel_feeds(team=team)
     scoring = dict(ScoringType.choices)
+    # What each connector metric is called, for "a channel with Reach or Impressions can feed it".
+    spec_names: dict[str, str] = {}
+    for connector in all_connectors():
+        for spec in connector.metric_specs({}):
+            spec_names.setdefault(spec.key, gettext(spec.name))
     perspectives = []
     for name, field in form.fields.items():
         if not name.startswith("kpis_"):
@@ -49,6 +56,9 @@ def scorecard_from_library(request: HttpRequest, team_slug: str) -> HttpResponse
                 "ticked": item.key in ticked,
                 "scoring": scoring[item.scoring_type],
                 "source": library_source(item, feeds),
+                "feedable": sorted(
+                    {spec_names[key] for key in [*item.feeds, *item.formula_terms] if key in spec_names}
+                ),
             }
             for item in library_of(name.removeprefix("kpis_"))
         ]
