@@ -394,3 +394,24 @@ def test_a_metric_key_that_is_not_a_key_and_history_before_2000_are_named_at_the
     assert len(messages) == 2
     assert messages[0].startswith("Sheet KPIs, row 2, column Metric key: Enter a valid “slug”")
     assert messages[1] == "Sheet History, row 2, column Date: values start in the year 2000"
+
+
+def test_an_upload_over_the_limit_is_refused_with_the_limit_and_not_stored(client_for, team, settings):
+    settings.SCORECARD_WORKBOOK_MAX_BYTES = 2 * 2**20
+    upload = io.BytesIO(b"x" * (3 * 2**20))
+    upload.name = "huge.xlsx"
+    response = client_for("editor").post(
+        reverse("scorecard:workbook-import", args=[team.slug]), {"strategy_map": map_of(team).pk, "workbook": upload}
+    )
+    assert response.status_code == 200
+    assert "The file is larger than 2 MB." in response.text
+    assert not Scorecard.objects.exists()
+
+
+def test_the_upload_form_still_needs_its_csrf_token(team, users):
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(users["editor"])
+    response = client.post(reverse("scorecard:workbook-import", args=[team.slug]), {"strategy_map": map_of(team).pk})
+    assert response.status_code == 403

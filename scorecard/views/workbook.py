@@ -8,10 +8,12 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.files.uploadhandler import FileUploadHandler, StopUpload
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_POST, require_safe
 
 from strategy.models import StrategyMap
@@ -65,11 +67,34 @@ def _page(request: HttpRequest, team: Team, form: WorkbookUploadForm, **extra: A
     return render(request, "scorecard/workbook_import.html", context, status=200)
 
 
+class _SizeLimit(FileUploadHandler):
+    """Stops storing an upload once it passes the limit, so a huge file never fills the disk."""
+
+    def receive_data_chunk(self, raw_data: bytes, start: int) -> bytes | None:
+        if start + len(raw_data) > max_bytes():
+            if self.request is not None:
+                self.request.workbook_too_large = True  # type: ignore[attr-defined]
+            raise StopUpload(connection_reset=False)
+        return raw_data
+
+    def file_complete(self, file_size: int) -> None:
+        return None
+
+
+@csrf_exempt  # the size limit must be in place before the CSRF check reads the body; checked below
 @login_required
 def workbook_import(request: HttpRequest, team_slug: str) -> HttpResponse:
     """GET: the upload form. POST: read and check the file, then show the preview or every problem."""
+    request.upload_handlers.insert(0, _SizeLimit(request))
+    return _workbook_import(request, team_slug)
+
+
+@csrf_protect
+def _workbook_import(request: HttpRequest, team_slug: str) -> HttpResponse:
     team = team_for_member(request.user, team_slug, role=Role.EDITOR)
     form = WorkbookUploadForm(request.POST or None, request.FILES or None, team=team)
+    if getattr(request, "workbook_too_large", False):
+        form.add_error("workbook", _("The file is larger than %(mb)s MB.") % {"mb": max_bytes() // 2**20})
     if request.method != "POST" or not form.is_valid():
         return _page(request, team, form)
     upload = form.cleaned_data["workbook"]
