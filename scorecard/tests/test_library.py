@@ -126,3 +126,17 @@ def test_the_template_page_shows_which_channel_metric_will_feed_each_kpi(client_
     page = client_for("editor").get(url)
     assert "Fed by Demo: Reach" in page.text
     assert "Computed: 100 * sum(demo-engagements) / sum(demo-reach)" in page.text
+
+
+def test_every_library_kpi_can_be_saved_unchanged_in_the_kpi_form(client_for, team, strategy_map):
+    """What the template creates is something the marketer can open and save again as it is."""
+    from scorecard.forms import KpiForm
+
+    channel_create(team=team, platform="demo", name="Demo", account_ref="demo", key_prefix="demo")
+    scorecard = create(team, strategy_map, [item.key for item in LIBRARY])
+    client = client_for("editor")
+    for kpi in KPI.objects.filter(perspective__scorecard=scorecard):
+        form = KpiForm(instance=kpi, scorecard=scorecard)
+        data = {name: value for name, value in form.initial.items() if name in form.fields and value is not None}
+        response = client.post(reverse("scorecard:kpi-edit", args=[team.slug, kpi.pk]), data)
+        assert response.status_code == 302, (kpi.name, response.context and response.context["form"].errors)
