@@ -87,12 +87,16 @@ class WorkbookErrors(Exception):
 @dataclass
 class Row:
     number: int  # the row number in the sheet, for messages
-    values: dict[str, Any]
+    values: dict[str, Any]  # the cells that could be read (a bad cell is missing, its problem is listed)
+    bad: bool = False
 
 
 @dataclass
 class ParsedWorkbook:
     sheets: dict[str, list[Row]] = field(default_factory=dict)
+    # Bad cells. The import still checks the good rows against the scorecard's rules, so one upload
+    # lists every problem; it writes nothing while there are any.
+    errors: list[CellError] = field(default_factory=list)
 
 
 # --- cell parsers ----------------------------------------------------------------------------------------------
@@ -315,7 +319,9 @@ def _open(data: bytes) -> Any:
         raise WorkbookErrors([problem]) from None
 
 
-def _read_sheet(sheet: Worksheet, name: str, columns: tuple[Column, ...], errors: list[CellError]) -> list[Row]:
+def _read_sheet(
+    sheet: Worksheet, name: str, columns: tuple[Column, ...], errors: list[CellError], cell_errors: list[CellError]
+) -> list[Row]:
     rows_iter = sheet.iter_rows(max_col=MAX_COLUMNS, max_row=MAX_ROWS + 2)
     header_row = next(rows_iter, ())
     headers = {str(cell.value).strip().lower(): index for index, cell in enumerate(header_row) if cell.value}
@@ -343,16 +349,21 @@ def _read_sheet(sheet: Worksheet, name: str, columns: tuple[Column, ...], errors
                     raise CellProblem(_("contains a formula; type the value itself"))
                 values[column.header] = column.parse(None if cell is None else cell.value)
             except CellProblem as problem:
-                errors.append(CellError(name, number_, column.header, str(problem)))
-        rows.append(Row(number_, values))
+                cell_errors.append(CellError(name, number_, column.header, str(problem)))
+        rows.append(Row(number_, values, bad=len(values) < len(columns)))
     return rows
 
 
 def read_workbook(data: bytes) -> ParsedWorkbook:
-    """The rows of every sheet, with typed values; WorkbookErrors lists every bad cell."""
+    """The rows of every sheet, with typed values, and the bad cells in `errors`.
+
+    WorkbookErrors when the file as a whole cannot be used (not a workbook, too large, a sheet or
+    column missing, too many rows).
+    """
     workbook = _open(data)
     errors: list[CellError] = []
-    parsed = ParsedWorkbook()
+    cell_errors: list[CellError] = []
+    parsed = ParsedWorkbook(errors=cell_errors)
     try:
         names = {name.lower(): name for name in workbook.sheetnames}
         for sheet_name, columns in SHEETS.items():
@@ -360,18 +371,32 @@ def read_workbook(data: bytes) -> ParsedWorkbook:
                 errors.append(CellError(sheet_name, None, None, _("the sheet is missing")))
                 continue
             sheet = workbook[names[sheet_name.lower()]]
-            parsed.sheets[sheet_name] = _read_sheet(sheet, sheet_name, columns, errors)
+            parsed.sheets[sheet_name] = _read_sheet(sheet, sheet_name, columns, errors, cell_errors)
     except WorkbookErrors:
         raise
     except Exception:  # noqa: BLE001 (a sheet openpyxl cannot read is a broken file, not a server error)
         raise WorkbookErrors([CellError("", None, None, _("The workbook could not be read."))]) from None
     finally:
         workbook.close()
-    if len(parsed.sheets.get(SCORECARD, [])) != 1 and SCORECARD in parsed.sheets:
+    scorecard_readable = SCORECARD in parsed.sheets and not any(error.sheet == SCORECARD for error in errors)
+    if scorecard_readable and len(parsed.sheets[SCORECARD]) != 1:
         errors.append(CellError(SCORECARD, None, None, _("fill in exactly one row: the title and frequency")))
     if errors:
         raise WorkbookErrors(errors)
     return parsed
+
+
+def in_sheet_order(errors: list[CellError]) -> list[CellError]:
+    """Errors as a reader goes through the file: sheet by sheet, row by row, column by column."""
+    sheets = list(SHEETS)
+    headers = {sheet: [column.header for column in columns] for sheet, columns in SHEETS.items()}
+
+    def position(error: CellError) -> tuple[int, int, int]:
+        sheet = sheets.index(error.sheet) if error.sheet in headers else -1
+        columns = headers.get(error.sheet, [])
+        return sheet, error.row or 0, columns.index(error.column) if error.column in columns else -1
+
+    return sorted(errors, key=position)
 
 
 # --- writing ---------------------------------------------------------------------------------------------------

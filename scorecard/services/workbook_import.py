@@ -37,6 +37,7 @@ from ..spreadsheet import (
     ParsedWorkbook,
     Row,
     WorkbookErrors,
+    in_sheet_order,
 )
 from .kpis import kpi_create
 from .scorecards import perspective_update, scorecard_create
@@ -96,7 +97,7 @@ class _DryRunDone(Exception):
 class _Importer:
     def __init__(self, *, team: Team, strategy_map: StrategyMap, workbook: ParsedWorkbook) -> None:
         self.team, self.strategy_map, self.sheets = team, strategy_map, workbook.sheets
-        self.errors: list[CellError] = []
+        self.errors: list[CellError] = list(workbook.errors)
         self.kpis: dict[str, KPI | None] = {}  # name -> KPI (None: its row was refused)
 
     def fail(self, sheet: str, row: Row, column: str, message: str) -> None:
@@ -116,9 +117,15 @@ class _Importer:
             self.fail(sheet, row, column, " ".join(error.messages))
         return None
 
+    def good_rows(self, sheet: str) -> list[Row]:
+        """The rows whose cells could all be read (the bad cells of the others are listed already)."""
+        return [row for row in self.sheets[sheet] if not row.bad]
+
     def run(self) -> ImportSummary:
         row = self.sheets[SCORECARD][0]
         values = row.values
+        if row.bad:
+            return self.summary(values.get("Title", ""), None)
         scorecard: Scorecard | None = self.attempt(
             SCORECARD,
             row,
@@ -148,7 +155,7 @@ class _Importer:
         """Rename and re-weight the four perspectives; returns them by key, name and translated name."""
         by_key = {perspective.key: perspective for perspective in scorecard.perspectives.all()}
         seen: dict[str, int] = {}
-        for order, row in enumerate(self.sheets[PERSPECTIVES]):
+        for order, row in enumerate(self.good_rows(PERSPECTIVES)):
             key = row.values["Key"]
             if key in seen:
                 self.fail(
@@ -190,6 +197,10 @@ class _Importer:
         rows: dict[str, int] = {}
         for order, row in enumerate(self.sheets[KPIS]):
             values = row.values
+            if row.bad:
+                if "Name" in values:  # its targets and history are not checked against a KPI that is not there
+                    self.kpis.setdefault(values["Name"], None)
+                continue
             name = values["Name"]
             if name in rows:
                 self.fail(KPIS, row, "Name", _("a KPI with this name is already in row %(row)s") % {"row": rows[name]})
@@ -239,7 +250,7 @@ class _Importer:
 
     def import_targets(self) -> int:
         created = 0
-        for row in self.sheets[TARGETS]:
+        for row in self.good_rows(TARGETS):
             kpi, v = self.kpi_of(TARGETS, row), row.values
             if kpi is None:
                 continue
@@ -264,7 +275,7 @@ class _Importer:
         zone = ZoneInfo(self.team.timezone)
         today = timezone.now().astimezone(zone).date()
         points: dict[tuple[int, datetime], tuple[int, float]] = {}
-        for row in self.sheets[HISTORY]:
+        for row in self.good_rows(HISTORY):
             kpi = self.kpi_of(HISTORY, row)
             if kpi is None:
                 continue
@@ -306,7 +317,7 @@ def _import(*, team: Team, strategy_map: StrategyMap, workbook: ParsedWorkbook, 
     importer = _Importer(team=team, strategy_map=strategy_map, workbook=workbook)
     summary = importer.run()
     if importer.errors:
-        raise WorkbookErrors(importer.errors)  # rolls back everything written so far
+        raise WorkbookErrors(in_sheet_order(importer.errors))  # rolls back everything written so far
     if dry_run:
         raise _DryRunDone(summary)
     return summary

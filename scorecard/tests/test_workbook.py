@@ -205,16 +205,17 @@ def test_every_bad_cell_is_listed_by_sheet_row_and_column_and_nothing_is_written
     data = template_with(
         Scorecard=[["Migrated", "month"]],
         KPIs=[
-            kpi_row(),
+            kpi_row(owner="nobody"),  # every cell readable, but no such user: listed in the same upload
             kpi_row(name="Leads", weight="heavy", decimals=2.5),
             kpi_row(name="Sentiment", aggregation="median", perspective=""),
         ],
-        Targets=[["Reach", date(2027, 1, 1), "31-12-2027", None, 5, None, None, "none"]],
-        History=[["Reach", "yesterday", 3], ["Reach", date(2026, 1, 1), "1,5"]],
+        Targets=[["Leads", date(2027, 1, 1), "31-12-2027", None, 5, None, None, "none"]],
+        History=[["Reach", "yesterday", 3], ["Reach", date(2026, 1, 1), "1,5"], ["Leads", date(2026, 1, 1), 2]],
     )
     with pytest.raises(WorkbookErrors) as caught:
-        read_workbook(data)
+        scorecard_import(team=team, strategy_map=map_of(team), workbook=read_workbook(data))
     assert [str(error) for error in caught.value.errors] == [
+        "Sheet KPIs, row 2, column Owner: no user with this username or e-mail address",
         "Sheet KPIs, row 3, column Weight: must be a number",
         "Sheet KPIs, row 3, column Decimals: must be a whole number",
         "Sheet KPIs, row 4, column Perspective: this cell must not be empty",
@@ -222,6 +223,8 @@ def test_every_bad_cell_is_listed_by_sheet_row_and_column_and_nothing_is_written
         "Sheet Targets, row 2, column Goal: enter a number",
         "Sheet History, row 2, column Date: enter a date such as 2027-03-31",
     ]
+    assert not Scorecard.objects.exists()
+    assert not DataPoint.objects.exists()
 
 
 def test_rules_of_the_scorecard_are_checked_for_every_row_and_any_problem_rolls_back_the_whole_import(team):
@@ -270,7 +273,7 @@ def test_a_formula_typed_into_a_cell_is_refused_not_computed(team):
     out = io.BytesIO()
     workbook.save(out)
     with pytest.raises(WorkbookErrors) as caught:
-        read_workbook(out.getvalue())
+        scorecard_import(team=team, strategy_map=map_of(team), workbook=read_workbook(out.getvalue()))
     assert [str(e) for e in caught.value.errors] == [
         "Sheet KPIs, row 2, column Weight: contains a formula; type the value itself"
     ]
