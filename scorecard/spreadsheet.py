@@ -54,6 +54,7 @@ class Column:
     parse: Parser
     help: Promise | str
     choices: tuple[str, ...] = ()
+    optional: bool = False  # the column may be left out of the sheet (added after the first files were made)
 
 
 @dataclass(frozen=True)
@@ -261,6 +262,12 @@ SHEETS: dict[str, tuple[Column, ...]] = {
             gettext_lazy("The KPI's own period: week, month, quarter or year."),
             tuple(Frequency.values),
         ),
+        Column(
+            "Success factor",
+            text(),
+            gettext_lazy("Optional: the title of a success factor in the strategy map the scorecard builds on."),
+            optional=True,
+        ),
     ),
     TARGETS: (
         Column("KPI", text(required=True), gettext_lazy("The name of a KPI in sheet KPIs.")),
@@ -326,12 +333,13 @@ def _read_sheet(
     header_row = next(rows_iter, ())
     headers = {str(cell.value).strip().lower(): index for index, cell in enumerate(header_row) if cell.value}
     positions: dict[str, int] = {}
+    required = [column for column in columns if not column.optional]
     for column in columns:
         if column.header.lower() in headers:
             positions[column.header] = headers[column.header.lower()]
-        else:
+        elif not column.optional:
             errors.append(CellError(name, None, None, _("column %(column)s is missing") % {"column": column.header}))
-    if len(positions) < len(columns):
+    if any(column.header not in positions for column in required):
         return []
     rows: list[Row] = []
     for number_, cells in enumerate(rows_iter, start=2):
@@ -343,7 +351,7 @@ def _read_sheet(
         if all(cell is None or _blank(cell.value) for cell in raw.values()):
             continue
         for column in columns:
-            cell = raw[column.header]
+            cell = raw.get(column.header)
             try:
                 if cell is not None and cell.data_type == "f":
                     raise CellProblem(_("contains a formula; type the value itself"))

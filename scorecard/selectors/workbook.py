@@ -21,7 +21,7 @@ def scorecard_workbook_rows(scorecard: Scorecard) -> dict[str, list[list[Any]]]:
     perspectives = list(scorecard.perspectives.all())
     kpis = list(
         KPI.objects.filter(perspective__scorecard=scorecard)
-        .select_related("perspective", "metric", "owner")
+        .select_related("perspective", "metric", "owner", "success_factor")
         .order_by("perspective__order", "perspective_id", "order", "pk")
     )
     targets = Target.objects.filter(kpi__in=kpis).select_related("kpi").order_by("kpi__name", "period_start")
@@ -49,6 +49,7 @@ def scorecard_workbook_rows(scorecard: Scorecard) -> dict[str, list[list[Any]]]:
                 kpi.baseline,
                 kpi.decimals,
                 kpi.frequency,
+                kpi.success_factor.title if kpi.success_factor else "",
             ]
             for kpi in kpis
         ],

@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 
 from metrics.models import Metric, Source
 from metrics.services import PointIn, datapoints_upsert, local_midnight, metric_create
-from strategy.models import StrategyMap
+from strategy.models import StrategyMap, SuccessFactor
 from teams.errors import ApplicationError
 from teams.models import Team
 
@@ -64,6 +64,7 @@ FIELD_COLUMNS: dict[str, dict[str, str]] = {
         "baseline": "Baseline",
         "decimals": "Decimals",
         "frequency": "Frequency",
+        "success_factor": "Success factor",
     },
     TARGETS: {
         "period_start": "Period start",
@@ -194,6 +195,11 @@ class _Importer:
 
     def import_kpis(self, perspectives: dict[str, Perspective]) -> None:
         metrics = {metric.key: metric for metric in Metric.objects.filter(team=self.team)}
+        factors: dict[str, SuccessFactor] = {}
+        for known in SuccessFactor.objects.filter(objective__strategy_map=self.strategy_map).order_by(
+            "objective__order", "order", "pk"
+        ):
+            factors.setdefault(known.title.strip().lower(), known)
         rows: dict[str, int] = {}
         for order, row in enumerate(self.sheets[KPIS]):
             values = row.values
@@ -211,13 +217,29 @@ class _Importer:
             if perspective is None:
                 self.fail(KPIS, row, "Perspective", _("no perspective with this key or name in sheet Perspectives"))
             owner = self.owner(row)
-            if perspective is None or owner is False:
+            factor = factors.get(values["Success factor"].lower()) if values["Success factor"] else None
+            if values["Success factor"] and factor is None:
+                message = _("no success factor with this title in the strategy map “%(map)s”") % {
+                    "map": self.strategy_map.title
+                }
+                self.fail(KPIS, row, "Success factor", message)
+            if perspective is None or owner is False or (values["Success factor"] and factor is None):
                 continue
             self.kpis[name] = self.attempt(
-                KPIS, row, lambda p=perspective, v=values, o=order, u=owner: self.kpi(p, v, o, u, metrics)
+                KPIS,
+                row,
+                lambda p=perspective, v=values, o=order, u=owner, f=factor: self.kpi(p, v, o, u, f, metrics),
             )
 
-    def kpi(self, perspective: Perspective, values: dict[str, Any], order: int, owner: Any, metrics: dict) -> KPI:
+    def kpi(
+        self,
+        perspective: Perspective,
+        values: dict[str, Any],
+        order: int,
+        owner: Any,
+        factor: SuccessFactor | None,
+        metrics: dict[str, Metric],
+    ) -> KPI:
         key = values["Metric key"]
         metric = metrics.get(key) if key else None
         if key and metric is None:  # a new key: a metric for hand entry, as the KPI form would make
@@ -236,6 +258,7 @@ class _Importer:
             baseline=values["Baseline"],
             decimals=values["Decimals"],
             frequency=values["Frequency"],
+            success_factor=factor,
             order=order,
         )
         if kpi.metric is not None:

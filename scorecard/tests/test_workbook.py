@@ -15,16 +15,20 @@ from scorecard.models import KPI, Scorecard
 from scorecard.selectors.workbook import scorecard_workbook_rows, template_workbook_rows
 from scorecard.services.workbook_import import scorecard_import
 from scorecard.spreadsheet import WorkbookErrors, build_workbook, read_workbook
-from strategy.models import StrategyMap
+from strategy.models import Objective, StrategyMap, SuccessFactor
 from teams.models import Membership, Role
 
 pytestmark = pytest.mark.django_db
 
 
 def map_of(team):
-    return StrategyMap.objects.create(
+    """A strategy map with the objective "Be known" and its success factor "Visible every week"."""
+    strategy_map = StrategyMap.objects.create(
         team=team, title=f"Map {team.slug}", period_start=date(2027, 1, 1), period_end=date(2027, 12, 31)
     )
+    objective = Objective.objects.create(strategy_map=strategy_map, title="Be known")
+    SuccessFactor.objects.create(objective=objective, title="Visible every week")
+    return strategy_map
 
 
 def describe(scorecard: Scorecard) -> dict:
@@ -32,7 +36,7 @@ def describe(scorecard: Scorecard) -> dict:
     zone = ZoneInfo(scorecard.team.timezone)
     kpis = list(
         KPI.objects.filter(perspective__scorecard=scorecard)
-        .select_related("perspective", "metric", "owner")
+        .select_related("perspective", "metric", "owner", "success_factor")
         .order_by("perspective__order", "order", "pk")
     )
     return {
@@ -54,6 +58,7 @@ def describe(scorecard: Scorecard) -> dict:
                 k.baseline,
                 k.decimals,
                 k.frequency,
+                k.success_factor.title if k.success_factor else None,
             )
             for k in kpis
         ],
@@ -82,13 +87,17 @@ def shared_owner(make_user, org):
 @pytest.fixture
 def rich_scorecard(team, shared_owner):
     """Renamed perspectives, hand-entry and formula KPIs, all target styles, history with a time of day."""
+    strategy_map = map_of(team)
+    factor = SuccessFactor.objects.get(objective__strategy_map=strategy_map)
     scorecard = services.scorecard_create(
-        team=team, strategy_map=map_of(team), title="Social 2027", frequency="quarter"
+        team=team, strategy_map=strategy_map, title="Social 2027", frequency="quarter"
     )
     customer, organisation, social, financial = scorecard.perspectives.order_by("order")
     services.perspective_update(perspective=customer, name="Klanten", question="Wie bereiken we?", order=0, weight=2)
     services.perspective_update(perspective=financial, name=financial.name, question="", order=3, weight=0.5)
-    visits = services.kpi_create(perspective=customer, name="Visits", unit="sessions", owner=shared_owner, order=0)
+    visits = services.kpi_create(
+        perspective=customer, name="Visits", unit="sessions", owner=shared_owner, order=0, success_factor=factor
+    )
     leads = services.kpi_create(
         perspective=financial, name="Leads", unit="leads", aggregation="sum", baseline=10, decimals=1, weight=3
     )
@@ -237,6 +246,7 @@ def test_rules_of_the_scorecard_are_checked_for_every_row_and_any_problem_rolls_
             kpi_row(name="Staff", perspective="Organisation", scoring="stabilize", owner="nobody@example.com"),
             kpi_row(name="Rate", formula="100 * sum(clicks) / sum(reach)"),
             kpi_row(name="Mood", perspective="feelings"),
+            [*kpi_row(name="Known"), "Loved by all"],
         ],
         Targets=[
             ["Reach", date(2027, 1, 1), date(2027, 12, 31), 100, 100, None, None, "none"],
@@ -250,14 +260,15 @@ def test_rules_of_the_scorecard_are_checked_for_every_row_and_any_problem_rolls_
         scorecard_import(team=team, strategy_map=map_of(team), workbook=read_workbook(data))
 
     messages = [str(error) for error in caught.value.errors]
-    assert messages[:4] == [
+    assert messages[:5] == [
         "Sheet KPIs, row 3, column Name: a KPI with this name is already in row 2",
         "Sheet KPIs, row 4, column Owner: no user with this username or e-mail address",
         "Sheet KPIs, row 5, column Formula: The formula uses metrics this team does not have: clicks.",
         "Sheet KPIs, row 6, column Perspective: no perspective with this key or name in sheet Perspectives",
+        "Sheet KPIs, row 7, column Success factor: no success factor with this title in the strategy map “Map social”",
     ]
-    assert messages[4].startswith("Sheet Targets, row 2, column Goal: ")
-    assert messages[5:] == [
+    assert messages[5].startswith("Sheet Targets, row 2, column Goal: ")
+    assert messages[6:] == [
         "Sheet Targets, row 4, column KPI: no KPI with this name in sheet KPIs",
         "Sheet History, row 3, column Date: this KPI already has a value for this date in row 2",
         "Sheet History, row 4, column Date: the date is in the future",
