@@ -14,11 +14,9 @@ with defusedxml (openpyxl uses it when installed). Nothing here touches the data
 from __future__ import annotations
 
 import io
-import math
 import zipfile
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import date, datetime
 from typing import Any
 
 from django.conf import settings
@@ -33,6 +31,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from .models import Aggregation, Frequency, PerspectiveKey, ScoringType, Target
+from .spreadsheet_cells import CellProblem, Parser, blank, choice, day, number, text
 
 MAX_BYTES = 5 * 1024 * 1024
 MAX_UNPACKED_BYTES = 100 * 1024 * 1024
@@ -40,12 +39,6 @@ MAX_ROWS = 100_000  # per sheet (History holds one row per KPI and date)
 MAX_COLUMNS = 40
 MAX_TEXT = 2_000
 MAX_LISTED_ERRORS = 500
-
-Parser = Callable[[Any], Any]  # raises ValueError with the message for the user
-
-
-class CellProblem(ValueError):
-    pass
 
 
 @dataclass(frozen=True)
@@ -98,104 +91,6 @@ class ParsedWorkbook:
     # Bad cells. The import still checks the good rows against the scorecard's rules, so one upload
     # lists every problem; it writes nothing while there are any.
     errors: list[CellError] = field(default_factory=list)
-
-
-# --- cell parsers ----------------------------------------------------------------------------------------------
-
-
-def _blank(value: Any) -> bool:
-    return value is None or (isinstance(value, str) and not value.strip())
-
-
-def text(*, required: bool = False, max_length: int = 200) -> Parser:
-    def parse(value: Any) -> str:
-        if _blank(value):
-            if required:
-                raise CellProblem(_("this cell must not be empty"))
-            return ""
-        if isinstance(value, datetime | date | bool):
-            raise CellProblem(_("enter text"))
-        result = str(value).strip() if not isinstance(value, float) or not value.is_integer() else str(int(value))
-        if len(result) > max_length:
-            raise CellProblem(_("at most %(n)s characters") % {"n": max_length})
-        return result
-
-    return parse
-
-
-def number(*, required: bool = False, integer: bool = False) -> Parser:
-    def parse(value: Any) -> float | int | None:
-        if _blank(value):
-            if required:
-                raise CellProblem(_("enter a number"))
-            return None
-        if isinstance(value, bool | datetime | date):
-            raise CellProblem(_("must be a number"))
-        if isinstance(value, str):
-            raw = value.strip().replace("\u00a0", "").replace(" ", "")
-            if raw.count(",") == 1 and "." not in raw:
-                raw = raw.replace(",", ".")  # a decimal comma, as Dutch Excel writes it
-            try:
-                value = float(raw)
-            except ValueError:
-                raise CellProblem(_("must be a number")) from None
-        result = float(value)
-        if not math.isfinite(result) or abs(result) > 1e15:
-            raise CellProblem(_("must be a finite number between -10^15 and 10^15"))
-        if integer:
-            if not result.is_integer():
-                raise CellProblem(_("must be a whole number"))
-            return int(result)
-        return result
-
-    return parse
-
-
-def day(*, required: bool = False, allow_time: bool = False) -> Parser:
-    def parse(value: Any) -> date | datetime | None:
-        if _blank(value):
-            if required:
-                raise CellProblem(_("enter a date"))
-            return None
-        if isinstance(value, datetime):
-            if value.time() == datetime.min.time():
-                return value.date()
-            if allow_time:
-                return value.replace(tzinfo=None)
-            raise CellProblem(_("enter a date without a time"))
-        if isinstance(value, date):
-            return value
-        if isinstance(value, str):
-            raw = value.strip()
-            for fmt in ("%Y-%m-%d", "%d-%m-%Y", "%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M"):
-                try:
-                    parsed = datetime.strptime(raw, fmt)  # a local date of the team
-                except ValueError:
-                    continue
-                if parsed.time() == datetime.min.time():
-                    return parsed.date()
-                if allow_time:
-                    return parsed
-        raise CellProblem(_("enter a date such as 2027-03-31"))
-
-    return parse
-
-
-def choice(choices: Any, *, required: bool = True) -> Parser:
-    """A code (``sum``) or its label in English or the reader's language (``Sum``), any case."""
-
-    def parse(value: Any) -> str:
-        if _blank(value):
-            if required:
-                raise CellProblem(_("choose one of: %(choices)s") % {"choices": ", ".join(choices.values)})
-            return ""
-        raw = str(value).strip().lower()
-        for code, label in choices.choices:
-            if raw in {code.lower(), str(label).lower()}:
-                return code
-        raise CellProblem(_("choose one of: %(choices)s") % {"choices": ", ".join(choices.values)})
-
-    return parse
 
 
 # --- layout ----------------------------------------------------------------------------------------------------
@@ -348,7 +243,7 @@ def _read_sheet(
             break
         values: dict[str, Any] = {}
         raw = {header: cells[index] if index < len(cells) else None for header, index in positions.items()}
-        if all(cell is None or _blank(cell.value) for cell in raw.values()):
+        if all(cell is None or blank(cell.value) for cell in raw.values()):
             continue
         for column in columns:
             cell = raw.get(column.header)
