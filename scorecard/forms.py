@@ -8,10 +8,12 @@ from django.utils.translation import gettext_lazy as _
 
 from metrics.models import Metric
 from strategy.models import StrategyMap, SuccessFactor
+from strategy.perspectives import PERSPECTIVES
 from teams.models import Team
 from teams.number_fields import LocalizedFloatField, number_formfield
 from teams.selectors import users_of_team
 
+from .library import library_of
 from .models import KPI, Action, NotificationPreference, Perspective, Scorecard, Target
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -109,8 +111,23 @@ class ActionForm(forms.ModelForm):
     class Meta:
         model = Action
         formfield_callback = number_formfield
-        fields = ["perspective", "kpi", "title", "description", "owner", "due_date", "status", "progress"]
-        widgets = {"due_date": DATE_INPUT, "description": forms.Textarea(attrs={"rows": 3})}
+        fields = [
+            "perspective",
+            "kpi",
+            "title",
+            "description",
+            "owner",
+            "due_date",
+            "status",
+            "progress",
+            "completed_on",
+        ]
+        widgets = {
+            "due_date": DATE_INPUT,
+            "completed_on": DATE_INPUT,
+            "description": forms.Textarea(attrs={"rows": 3}),
+        }
+        help_texts = {"completed_on": _("For a done action; left empty, today is filled in when it is saved as done.")}
 
     def __init__(self, *args: Any, scorecard: Scorecard, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -128,3 +145,31 @@ class NotificationPreferenceForm(forms.ModelForm):
     class Meta:
         model = NotificationPreference
         fields = ["daily_digest"]
+
+
+class ScorecardFromLibraryForm(ScorecardCreateForm):
+    """A new scorecard plus, per perspective, the library KPIs to start with (field `kpis_<perspective>`)."""
+
+    def __init__(self, *args: Any, team: Team, **kwargs: Any) -> None:
+        super().__init__(*args, team=team, **kwargs)
+        for key, name, _question in PERSPECTIVES:
+            self.fields[f"kpis_{key}"] = forms.MultipleChoiceField(
+                label=_(name),  # a gettext_noop source string, translated here
+                required=False,
+                widget=forms.CheckboxSelectMultiple,
+                choices=[(item.key, item.name) for item in library_of(key)],
+            )
+
+    def kpi_keys(self) -> list[str]:
+        return [key for name, keys in self.cleaned_data.items() if name.startswith("kpis_") for key in keys]
+
+
+class WorkbookUploadForm(forms.Form):
+    strategy_map = forms.ModelChoiceField(
+        label=_("Strategy map"), queryset=StrategyMap.objects.none(), help_text=_("The new scorecard builds on it.")
+    )
+    workbook = forms.FileField(label=_("Workbook (.xlsx)"), widget=forms.ClearableFileInput(attrs={"accept": ".xlsx"}))
+
+    def __init__(self, *args: Any, team: Team, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["strategy_map"].queryset = StrategyMap.objects.filter(team=team)  # type: ignore[attr-defined]

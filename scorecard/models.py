@@ -208,6 +208,8 @@ class Action(models.Model):
     )
     due_date = models.DateField(_("due date"), null=True, blank=True)
     status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.PLANNED)
+    # The day it was done: marked on its KPI's chart, and the action page compares the KPI before and after.
+    completed_on = models.DateField(_("completed on"), null=True, blank=True)
     progress = models.PositiveSmallIntegerField(
         _("progress (%)"), default=0, validators=[MinValueValidator(0), MaxValueValidator(100)]
     )

@@ -2,7 +2,9 @@ from django.urls import path
 
 from . import api, views
 from .views import exports as export_views
+from .views import library as library_views
 from .views import portfolio as portfolio_views
+from .views import workbook as workbook_views
 
 app_name = "scorecard"
 
@@ -13,6 +15,11 @@ urlpatterns = [
     path("profile/", views.profile, name="profile"),
     path(T + "scorecards/", views.scorecard_list, name="scorecard-list"),
     path(T + "scorecards/new/", views.scorecard_create, name="scorecard-create"),
+    path(T + "scorecards/new/template/", library_views.scorecard_from_library, name="scorecard-from-library"),
+    path(T + "scorecards/import/", workbook_views.workbook_import, name="workbook-import"),
+    path(T + "scorecards/import/confirm/", workbook_views.workbook_import_confirm, name="workbook-import-confirm"),
+    path(T + "scorecards/import/template.xlsx", workbook_views.workbook_template, name="workbook-template"),
+    path(T + "scorecards/<int:scorecard_id>/workbook.xlsx", workbook_views.workbook_export, name="workbook-export"),
     path(T + "scorecards/<int:scorecard_id>/", views.scorecard_detail, name="scorecard-detail"),
     path(T + "scorecards/<int:scorecard_id>/edit/", views.scorecard_edit, name="scorecard-edit"),
     path(T + "scorecards/<int:scorecard_id>/delete/", views.scorecard_delete, name="scorecard-delete"),
@@ -26,6 +33,7 @@ urlpatterns = [
     path(T + "kpis/<int:kpi_id>/targets/new/", views.target_create, name="target-create"),
     path(T + "targets/<int:target_id>/edit/", views.target_edit, name="target-edit"),
     path(T + "targets/<int:target_id>/delete/", views.target_delete, name="target-delete"),
+    path(T + "actions/<int:action_id>/", views.action_detail, name="action-detail"),
     path(T + "actions/<int:action_id>/edit/", views.action_edit, name="action-edit"),
     path(T + "actions/<int:action_id>/delete/", views.action_delete, name="action-delete"),
     # --- Dashboards (issue 6: scorecard, perspective and KPI dashboards) ---------------------------------------

@@ -410,9 +410,10 @@ AUDITLOG_STORE_JSON_CHANGES = True
 AUDITLOG_USE_FK_STRING_REPRESENTATION = True
 
 # --- Scorecard ----------------------------------------------------------------------------
-# How the strategy map diagram colours its success factors by the KPIs that measure them: the
-# scorecard app provides it (the strategy app may not import the scorecard app).
-STRATEGY_FACTOR_STATUSES = "scorecard.selectors.factors.factor_statuses"
+# The strategy map's objective and success factor statuses, and the objectives' monthly scores for
+# the evidence of its links: the scorecard app provides them (the strategy app may not import it).
+STRATEGY_MAP_STATUSES = "scorecard.selectors.factors.objective_statuses"
+STRATEGY_OBJECTIVE_SERIES = "scorecard.selectors.factors.objective_monthly_series"
 DEMO_PASSWORD = env.str("DEMO_PASSWORD", default="scorecard-demo")
 SCORECARD_INGEST_MAX_POINTS = env.int("SCORECARD_INGEST_MAX_POINTS", default=5000)
 # Links in e-mails (the daily digest) start with this address.

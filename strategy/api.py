@@ -20,6 +20,7 @@ from teams.models import Role, Team
 
 from . import services
 from .models import Objective, ObjectiveLink, StrategyMap, SuccessFactor
+from .perspectives import PERSPECTIVE_KEYS
 from .selectors import map_links, objectives_of_team, strategy_map_full_queryset
 
 
@@ -34,10 +35,16 @@ class SuccessFactorSerializer(serializers.ModelSerializer):
 
 class ObjectiveSerializer(serializers.ModelSerializer):
     success_factors = SuccessFactorSerializer(many=True, read_only=True)
+    perspective = serializers.ChoiceField(
+        choices=PERSPECTIVE_KEYS,
+        allow_null=True,
+        required=False,
+        help_text="The perspective the objective is placed in; null while it is not placed.",
+    )
 
     class Meta:
         model = Objective
-        fields = ["id", "title", "description", "order", "success_factors"]
+        fields = ["id", "title", "description", "order", "perspective", "success_factors"]
         extra_kwargs = {"order": {"required": False}}
 
 

@@ -14,20 +14,23 @@ ACME_MISSION = (
 )
 
 ACME_OBJECTIVES = [
-    # title, description, success factors
+    # title, description, perspective, success factors
     (
         "Grow online revenue from social media",
         "More orders in the webshop that start on a social channel.",
+        "financial",
         ["Shoppable posts and catalogue on every channel", "Tracked links and conversion measurement"],
     ),
     (
         "More loyal, returning customers",
         "Customers who follow us buy again and recommend us.",
+        "customer",
         ["Exclusive offers for followers", "Reviews and user content shared by customers"],
     ),
     (
         "Customers find us and know what we offer",
         "Reach the right audience in our regions with relevant content.",
+        "customer",
         [
             "Content calendar with weekly product stories",
             "Targeted paid campaigns per season",
@@ -37,16 +40,19 @@ ACME_OBJECTIVES = [
     (
         "Fast and friendly customer service in social channels",
         "Every question and complaint answered publicly or privately within the hour.",
+        "social_media",
         ["Service team staffed 8:00-22:00", "Answer templates and escalation rules"],
     ),
     (
         "An engaged community around our brand",
         "Followers react, share and talk with us and with each other.",
+        "social_media",
         ["Conversation-starting posts and polls", "Quick reactions to comments", "Monthly live sessions"],
     ),
     (
         "A skilled social media team with clear processes",
         "Everyone knows their role; content and service run on agreed workflows.",
+        "organisation",
         ["Training plan for the team", "Social media guidelines for all staff"],
     ),
 ]
@@ -59,9 +65,14 @@ BAKERY_MISSION = (
     "ordering for pickup easy."
 )
 BAKERY_OBJECTIVES = [
-    ("More pickup orders", "", ["Daily post with today's bread", "Order link in every bio"]),
-    ("Neighbours know what is fresh", "", ["Stories from the oven every morning", "Photos by customers reshared"]),
-    ("Time for social media every day", "", ["Fifteen minutes planned after the morning bake"]),
+    ("More pickup orders", "", "financial", ["Daily post with today's bread", "Order link in every bio"]),
+    (
+        "Neighbours know what is fresh",
+        "",
+        "customer",
+        ["Stories from the oven every morning", "Photos by customers reshared"],
+    ),
+    ("Time for social media every day", "", "organisation", ["Fifteen minutes planned after the morning bake"]),
 ]
 BAKERY_LINKS = [(2, 1), (1, 0)]
 
@@ -72,7 +83,7 @@ def _seed_map(
     title: str,
     mission: str,
     period: tuple[datetime.date, datetime.date],
-    objectives: list[tuple[str, str, list[str]]],
+    objectives: list[tuple[str, str, str, list[str]]],
     links: list[tuple[int, int]],
 ) -> StrategyMap:
     strategy_map, _ = StrategyMap.objects.update_or_create(
@@ -86,9 +97,11 @@ def _seed_map(
         },
     )
     saved: list[Objective] = []
-    for order, (objective_title, description, factors) in enumerate(objectives):
+    for order, (objective_title, description, perspective, factors) in enumerate(objectives):
         objective, _ = Objective.objects.update_or_create(
-            strategy_map=strategy_map, title=objective_title, defaults={"description": description, "order": order}
+            strategy_map=strategy_map,
+            title=objective_title,
+            defaults={"description": description, "order": order, "perspective": perspective},
         )
         saved.append(objective)
         for factor_order, factor_title in enumerate(factors):

@@ -1,40 +1,41 @@
-"""The strategy map drawn as a plotly figure: the mission on top, objectives as boxes below it.
+"""The strategy map laid out as a Balanced Scorecard map: a pure function of plain data (no database).
 
-A pure function of plain data (no database): objectives are laid out in layers by link depth,
-so every cause sits below its effects and the cause-effect arrows point upwards, towards the
-mission. Boxes are shapes, texts and arrows are annotations; coordinates are pixels, and the
-figure has a fixed size so texts never overlap (the page scrolls sideways on narrow screens).
+The mission sits on top; below it one horizontal band per perspective in the causal order of the
+Social Media Scorecard (financial, customer, social media, organisation, top to bottom), each with
+its name and guiding question on the left, and a band "not placed" at the bottom while some
+objectives have no perspective. Objectives are boxes in their band (rows of at most `COLUMNS`),
+ordered so that each sits near the objectives it is linked with; arrows run from cause to effect.
+Coordinates are SVG user units with y growing downwards; `map_svg.render_svg` draws the layout.
 """
 
 import textwrap
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
-import plotly.graph_objects as go
-from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_noop
 
-from scorecard_site.charts import plotly_text
+from .perspectives import MAP_ORDER, PERSPECTIVES
 
-BOX_WIDTH = 230
-GAP_X = 40
-GAP_Y = 70
-MARGIN = 20
+WIDTH = 1200
+MARGIN = 16
+LABEL_WIDTH = 200  # the band's name and question
+BOX_WIDTH = 220
+GAP_X = 24
+GAP_Y = 28
+BAND_PADDING = 22  # room above and below the boxes of a band, where arrows enter and leave
 PADDING = 10
 TITLE_LINE = 18
-FACTOR_LINE = 16
-TITLE_CHARS = 28
-FACTOR_CHARS = 32
-MISSION_LINE = 18
+LINE = 16
+TITLE_CHARS = 23
+FACTOR_CHARS = 30
+QUESTION_CHARS = 28
+MISSION_CHARS = 140
+COLUMNS = (WIDTH - 2 * MARGIN - LABEL_WIDTH + GAP_X) // (BOX_WIDTH + GAP_X)
+LEGEND_HEIGHT = 44
 
-PRIMARY = "#0d6efd"
-STATUS_STYLE = {
-    # status: (colour, symbol) - never colour alone
-    "green": ("#198754", "✔"),
-    "amber": ("#cc8a00", "▲"),
-    "red": ("#dc3545", "✖"),
-    "grey": ("#6c757d", "○"),
-}
+UNPLACED = "unplaced"
+UNPLACED_TEXTS = (gettext_noop("Not placed"), gettext_noop("Objectives not yet placed in a perspective."))
+PERSPECTIVE_TEXTS = {key: (name, question) for key, name, question in PERSPECTIVES}
 
 
 @dataclass(frozen=True)
@@ -42,14 +43,17 @@ class FactorBox:
     id: int
     title: str
     kpi_count: int = 0
+    statuses: Sequence[str] = ()  # the status of each KPI measuring it
 
 
 @dataclass(frozen=True)
 class ObjectiveBox:
     id: int
     title: str
+    perspective: str | None = None
     factors: Sequence[FactorBox] = field(default_factory=tuple)
     description: str = ""
+    status: str = "grey"  # the roll-up of its KPIs in the chosen period
 
 
 @dataclass(frozen=True)
@@ -63,246 +67,191 @@ class Rect:
     def centre_x(self) -> float:
         return (self.x0 + self.x1) / 2
 
+    @property
+    def centre_y(self) -> float:
+        return (self.y0 + self.y1) / 2
+
     def overlaps(self, other: "Rect") -> bool:
         return self.x0 < other.x1 and other.x0 < self.x1 and self.y0 < other.y1 and other.y0 < self.y1
 
+    def contains(self, other: "Rect") -> bool:
+        return self.x0 <= other.x0 and other.x1 <= self.x1 and self.y0 <= other.y0 and other.y1 <= self.y1
 
-def link_depths(objective_ids: Sequence[int], links: Sequence[tuple[int, int]]) -> dict[int, int]:
-    """0 for objectives that cause nothing (nearest the mission), else 1 + the deepest of their effects."""
-    effects: dict[int, list[int]] = {pk: [] for pk in objective_ids}
-    for cause, effect in links:
-        if cause in effects and effect in effects:
-            effects[cause].append(effect)
-    depth: dict[int, int] = {}
-    visiting: set[int] = set()
-
-    def visit(pk: int) -> int:
-        if pk in depth:
-            return depth[pk]
-        if pk in visiting:  # a cycle cannot be saved, but never loop forever on bad data
-            return 0
-        visiting.add(pk)
-        depth[pk] = 1 + max((visit(e) for e in effects[pk]), default=-1)
-        visiting.discard(pk)
-        return depth[pk]
-
-    for pk in objective_ids:
-        visit(pk)
-    return depth
+    def on_edge(self, x: float, y: float) -> bool:
+        inside = self.x0 - 0.5 <= x <= self.x1 + 0.5 and self.y0 - 0.5 <= y <= self.y1 + 0.5
+        edge = min(abs(x - self.x0), abs(x - self.x1), abs(y - self.y0), abs(y - self.y1)) <= 0.5
+        return inside and edge
 
 
-def _title_lines(objective: ObjectiveBox) -> list[str]:
+@dataclass(frozen=True)
+class Band:
+    key: str  # a perspective key, or UNPLACED
+    rect: Rect
+    name: str  # English source strings; the renderer translates them
+    question: str
+
+
+@dataclass(frozen=True)
+class Arrow:
+    cause: int
+    effect: int
+    start: tuple[float, float]  # on the cause's box
+    end: tuple[float, float]  # on the effect's box
+    evidence: str = ""  # an evidence label (strategy.evidence), "" when none was computed
+
+    @property
+    def path(self) -> str:
+        """A smooth SVG path: vertical at both ends between bands, horizontal inside one row."""
+        (sx, sy), (ex, ey) = self.start, self.end
+        if sy == ey:
+            mid = (sx + ex) / 2
+            return f"M{sx:.1f},{sy:.1f} C{mid:.1f},{sy:.1f} {mid:.1f},{ey:.1f} {ex:.1f},{ey:.1f}"
+        mid = (sy + ey) / 2
+        return f"M{sx:.1f},{sy:.1f} C{sx:.1f},{mid:.1f} {ex:.1f},{mid:.1f} {ex:.1f},{ey:.1f}"
+
+
+@dataclass(frozen=True)
+class MapLayout:
+    width: float
+    height: float
+    mission: Rect
+    mission_lines: list[str]
+    bands: list[Band]
+    boxes: dict[int, Rect]
+    arrows: list[Arrow]
+    legend: Rect
+    objectives: dict[int, ObjectiveBox]
+
+
+def title_lines(objective: ObjectiveBox) -> list[str]:
     return textwrap.wrap(objective.title, TITLE_CHARS) or [""]
 
 
-def _factor_lines(factor: FactorBox) -> list[str]:
-    return textwrap.wrap(factor.title, FACTOR_CHARS - 2) or [""]
+def factor_lines(factor: FactorBox) -> list[str]:
+    return textwrap.wrap(factor.title, FACTOR_CHARS) or [""]
 
 
-def _box_height(objective: ObjectiveBox) -> float:
-    factor_lines = sum(len(_factor_lines(f)) + 1 for f in objective.factors)  # + 1 for the KPI line
-    return 2 * PADDING + len(_title_lines(objective)) * TITLE_LINE + factor_lines * FACTOR_LINE
+def question_lines(question: str) -> list[str]:
+    return textwrap.wrap(question, QUESTION_CHARS)
 
 
-def _mission_lines(mission: str, width: float) -> list[str]:
-    return textwrap.wrap(mission, max(20, int(width / 7.5))) or [_("No mission yet.")]
+def box_height(objective: ObjectiveBox) -> float:
+    """Title lines, the status line, and per success factor its lines plus one for its KPIs."""
+    factor_count = sum(len(factor_lines(f)) + 1 for f in objective.factors)
+    return 2 * PADDING + len(title_lines(objective)) * TITLE_LINE + LINE + 4 + factor_count * LINE
 
 
-def layout_boxes(
-    objectives: Sequence[ObjectiveBox], links: Sequence[tuple[int, int]], *, mission: str = ""
-) -> tuple[Rect, dict[int, Rect], float, float]:
-    """The mission box, one box per objective, and the figure's width and height (pixels, y up)."""
-    depths = link_depths([o.id for o in objectives], links)
-    layers: list[list[ObjectiveBox]] = [[] for _ in range(max(depths.values(), default=0) + 1)]
-    for objective in objectives:
-        layers[depths[objective.id]].append(objective)
-    columns = max((len(layer) for layer in layers), default=1) or 1
-    width = 2 * MARGIN + columns * BOX_WIDTH + (columns - 1) * GAP_X
-    mission_height = 2 * PADDING + len(_mission_lines(mission, width - 2 * MARGIN)) * MISSION_LINE + TITLE_LINE
-
-    # Lay out top-down (y grows downwards here), then flip.
-    order = {o.id: i for i, o in enumerate(objectives)}
-    effects_of: dict[int, list[int]] = {}
-    for cause, effect in links:
-        effects_of.setdefault(cause, []).append(effect)
-    down: dict[int, tuple[float, float, float, float]] = {}
-    top: float = MARGIN + mission_height + GAP_Y
-    for layer in layers:
-        if not layer:
-            continue
-
-        # Put each objective under the effects it feeds, to keep arrows short and few crossings.
-        def barycentre(o: ObjectiveBox) -> tuple[float, int]:
-            xs = [(down[e][0] + down[e][2]) / 2 for e in effects_of.get(o.id, []) if e in down]
-            return (sum(xs) / len(xs) if xs else float("inf"), order[o.id])
-
-        layer.sort(key=barycentre)
-        layer_width = len(layer) * BOX_WIDTH + (len(layer) - 1) * GAP_X
-        left = (width - layer_width) / 2
-        height = max(_box_height(o) for o in layer)
-        for i, objective in enumerate(layer):
-            x0 = left + i * (BOX_WIDTH + GAP_X)
-            down[objective.id] = (x0, top, x0 + BOX_WIDTH, top + _box_height(objective))
-        top += height + GAP_Y
-    total_height = top - GAP_Y + MARGIN if objectives else MARGIN * 2 + mission_height
-
-    def flip(x0: float, y0: float, x1: float, y1: float) -> Rect:
-        return Rect(x0, total_height - y1, x1, total_height - y0)
-
-    mission_rect = flip(MARGIN, MARGIN, width - MARGIN, MARGIN + mission_height)
-    boxes = {pk: flip(*coords) for pk, coords in down.items()}
-    return mission_rect, boxes, width, total_height
+def band_key(objective: ObjectiveBox) -> str:
+    return objective.perspective if objective.perspective in PERSPECTIVE_TEXTS else UNPLACED
 
 
-def _factor_text(factor: FactorBox, statuses: Sequence[str]) -> str:
-    lines = _factor_lines(factor)
-    text = "• " + "<br>  ".join(plotly_text(line) for line in lines)
-    kpis = ngettext("%(count)d KPI", "%(count)d KPIs", factor.kpi_count) % {"count": factor.kpi_count}
-    marks = " ".join(
-        f"<span style='color:{STATUS_STYLE[s][0]}'>{STATUS_STYLE[s][1]}</span>" for s in statuses if s in STATUS_STYLE
-    )
-    return f"{text}<br>  <span style='color:#6c757d'>{kpis}</span> {marks}".rstrip()
-
-
-def build_figure(
+def layout_map(
     *,
     mission: str,
     objectives: Sequence[ObjectiveBox],
     links: Sequence[tuple[int, int]],
-    factor_statuses: Mapping[int, Sequence[str]] | None = None,
-) -> go.Figure:
-    """The strategy map figure. `factor_statuses` maps a success factor id to its KPIs' colours
-    ("green", "amber", "red", "grey"), shown as coloured symbols beside the KPI count."""
-    factor_statuses = factor_statuses or {}
-    mission_rect, boxes, width, height = layout_boxes(objectives, links, mission=mission)
-    shapes: list[dict] = [
-        {
-            "type": "rect",
-            "name": "mission",
-            **_coords(mission_rect),
-            "line": {"color": PRIMARY, "width": 2},
-            "fillcolor": "#e7f1ff",
-            "layer": "below",
-        }
-    ]
-    mission_text = "<br>".join(plotly_text(line) for line in _mission_lines(mission, mission_rect.x1 - mission_rect.x0))
-    annotations: list[dict] = [
-        _text(
-            "mission-text",
-            mission_rect.centre_x,
-            mission_rect.y1 - PADDING,
-            f"<b>{plotly_text(_('Social media mission'))}</b><br>{mission_text}",
-            anchor="center",
-        )
-    ]
+    evidence: Mapping[tuple[int, int], str] | None = None,
+) -> MapLayout:
+    """Where everything goes. `evidence` maps (cause, effect) to the link's evidence label."""
+    evidence = evidence or {}
+    mission_lines = textwrap.wrap(mission, MISSION_CHARS) or [""]
+    mission_rect = Rect(MARGIN, MARGIN, WIDTH - MARGIN, MARGIN + 2 * PADDING + TITLE_LINE + len(mission_lines) * LINE)
+    in_band: dict[str, list[ObjectiveBox]] = {key: [] for key in [*MAP_ORDER, UNPLACED]}
     for objective in objectives:
-        rect = boxes[objective.id]
-        shapes.append(
-            {
-                "type": "rect",
-                "name": f"objective-{objective.id}",
-                **_coords(rect),
-                "line": {"color": PRIMARY, "width": 1.5},
-                "fillcolor": "white",
-                "layer": "below",
-            }
-        )
-        parts = ["<b>" + "<br>".join(plotly_text(line) for line in _title_lines(objective)) + "</b>"]
-        parts += [_factor_text(f, factor_statuses.get(f.id, ())) for f in objective.factors]
-        annotations.append(
-            _text(f"objective-text-{objective.id}", rect.x0 + PADDING, rect.y1 - PADDING, "<br>".join(parts))
-        )
-    annotations += _arrows(links, boxes)
-    fig = go.Figure()
-    described = [o for o in objectives if o.description]
-    if described:
-        # Invisible markers in the boxes show an objective's description on hover.
-        fig.add_trace(
-            go.Scatter(
-                x=[boxes[o.id].centre_x for o in described],
-                y=[(boxes[o.id].y0 + boxes[o.id].y1) / 2 for o in described],
-                mode="markers",
-                marker={"size": 40, "opacity": 0},
-                hovertext=[
-                    "<br>".join(plotly_text(line) for line in textwrap.wrap(o.description, 50)) for o in described
-                ],
-                hoverinfo="text",
-                name="",
-            )
-        )
-    axis = {"visible": False, "fixedrange": True, "showgrid": False, "zeroline": False}
-    fig.update_layout(
-        width=width,
-        height=height,
-        autosize=False,
-        margin={"l": 0, "r": 0, "t": 0, "b": 0},
-        xaxis={**axis, "range": [0, width]},
-        yaxis={**axis, "range": [0, height]},
-        plot_bgcolor="white",
-        paper_bgcolor="white",
-        shapes=shapes,
-        annotations=annotations,
-        showlegend=False,
+        in_band[band_key(objective)].append(objective)
+    keys = [*MAP_ORDER, *([UNPLACED] if in_band[UNPLACED] else [])]
+
+    neighbours: dict[int, list[int]] = {o.id: [] for o in objectives}
+    for cause, effect in links:
+        if cause in neighbours and effect in neighbours:
+            neighbours[cause].append(effect)
+            neighbours[effect].append(cause)
+    order = {o.id: i for i, o in enumerate(objectives)}
+    boxes: dict[int, Rect] = {}
+    bands: list[Band] = []
+    top = mission_rect.y1 + GAP_Y
+    content_left = MARGIN + LABEL_WIDTH
+    content_width = WIDTH - MARGIN - content_left
+    for key in keys:
+        members = in_band[key]
+
+        # Near the objectives it is linked with that are already placed (in the bands above), so arrows stay short.
+        def barycentre(objective: ObjectiveBox) -> tuple[float, int]:
+            xs = [boxes[n].centre_x for n in neighbours[objective.id] if n in boxes]
+            return (sum(xs) / len(xs) if xs else float("inf"), order[objective.id])
+
+        members.sort(key=barycentre)
+        name, question = PERSPECTIVE_TEXTS.get(key, UNPLACED_TEXTS)
+        label_height = 2 * PADDING + TITLE_LINE + len(question_lines(question)) * LINE
+        y = top + BAND_PADDING
+        for row_start in range(0, len(members), COLUMNS):
+            row = members[row_start : row_start + COLUMNS]
+            row_width = len(row) * BOX_WIDTH + (len(row) - 1) * GAP_X
+            left = content_left + (content_width - row_width) / 2
+            for i, objective in enumerate(row):
+                x0 = left + i * (BOX_WIDTH + GAP_X)
+                boxes[objective.id] = Rect(x0, y, x0 + BOX_WIDTH, y + box_height(objective))
+            y += max(box_height(o) for o in row) + GAP_Y
+        bottom = max(y - GAP_Y + BAND_PADDING if members else top, top + label_height)
+        bands.append(Band(key=key, rect=Rect(MARGIN, top, WIDTH - MARGIN, bottom), name=name, question=question))
+        top = bottom
+    legend = Rect(MARGIN, top + PADDING, WIDTH - MARGIN, top + PADDING + LEGEND_HEIGHT)
+    arrows = _arrows(links, boxes, evidence)
+    return MapLayout(
+        width=WIDTH,
+        height=legend.y1 + MARGIN,
+        mission=mission_rect,
+        mission_lines=mission_lines,
+        bands=bands,
+        boxes=boxes,
+        arrows=arrows,
+        legend=legend,
+        objectives={o.id: o for o in objectives},
     )
-    return fig
 
 
-def _coords(rect: Rect) -> dict[str, float | str]:
-    return {"xref": "x", "yref": "y", "x0": rect.x0, "y0": rect.y0, "x1": rect.x1, "y1": rect.y1}
+def _side(cause: Rect, effect: Rect) -> tuple[str, str]:
+    """Which edge of the cause the arrow leaves and which edge of the effect it enters."""
+    if effect.y1 <= cause.y0:
+        return "top", "bottom"
+    if effect.y0 >= cause.y1:
+        return "bottom", "top"
+    return ("right", "left") if effect.centre_x > cause.centre_x else ("left", "right")
 
 
-def _text(name: str, x: float, y: float, text: str, *, anchor: str = "left") -> dict:
-    return {
-        "name": name,
-        "x": x,
-        "y": y,
-        "xref": "x",
-        "yref": "y",
-        "text": text,
-        "showarrow": False,
-        "xanchor": anchor,
-        "yanchor": "top",
-        "align": anchor,
-        "font": {"size": 12, "color": "#212529"},
-    }
-
-
-def _arrows(links: Sequence[tuple[int, int]], boxes: Mapping[int, Rect]) -> list[dict]:
-    """One arrow per link from the top of the cause to the bottom of the effect, spread along the edges."""
+def _arrows(
+    links: Sequence[tuple[int, int]], boxes: Mapping[int, Rect], evidence: Mapping[tuple[int, int], str]
+) -> list[Arrow]:
+    """One arrow per link, its ends spread along the box edges so that arrows do not start in one point."""
     drawn = [(c, e) for c, e in links if c in boxes and e in boxes]
-    leaving: dict[int, list[tuple[int, int]]] = {}
-    arriving: dict[int, list[tuple[int, int]]] = {}
-    for link in drawn:
-        leaving.setdefault(link[0], []).append(link)
-        arriving.setdefault(link[1], []).append(link)
-    for group in leaving.values():
-        group.sort(key=lambda link: boxes[link[1]].centre_x)
-    for group in arriving.values():
-        group.sort(key=lambda link: boxes[link[0]].centre_x)
-
-    def spread(rect: Rect, index: int, count: int) -> float:
-        return rect.x0 + (rect.x1 - rect.x0) * (index + 1) / (count + 1)
-
-    arrows = []
+    ends: dict[tuple[int, str], list[tuple[float, tuple[int, int], str]]] = {}
     for cause, effect in drawn:
-        start, end = boxes[cause], boxes[effect]
-        arrows.append(
-            {
-                "name": f"link-{cause}-{effect}",
-                "x": spread(end, arriving[effect].index((cause, effect)), len(arriving[effect])),
-                "y": end.y0,
-                "ax": spread(start, leaving[cause].index((cause, effect)), len(leaving[cause])),
-                "ay": start.y1,
-                "xref": "x",
-                "yref": "y",
-                "axref": "x",
-                "ayref": "y",
-                "text": "",
-                "showarrow": True,
-                "arrowhead": 2,
-                "arrowsize": 1.2,
-                "arrowwidth": 1.5,
-                "arrowcolor": "#495057",
-            }
+        leaves, enters = _side(boxes[cause], boxes[effect])
+        other_of_cause, other_of_effect = boxes[effect], boxes[cause]
+        ends.setdefault((cause, leaves), []).append((_along(other_of_cause, leaves), (cause, effect), "start"))
+        ends.setdefault((effect, enters), []).append((_along(other_of_effect, enters), (cause, effect), "end"))
+    points: dict[tuple[tuple[int, int], str], tuple[float, float]] = {}
+    for (box_id, side), group in ends.items():
+        group.sort(key=lambda item: item[0])
+        rect = boxes[box_id]
+        for index, (_key, link, which) in enumerate(group):
+            share = (index + 1) / (len(group) + 1)
+            if side in ("top", "bottom"):
+                points[(link, which)] = (rect.x0 + (rect.x1 - rect.x0) * share, rect.y0 if side == "top" else rect.y1)
+            else:
+                points[(link, which)] = (rect.x0 if side == "left" else rect.x1, rect.y0 + (rect.y1 - rect.y0) * share)
+    return [
+        Arrow(
+            cause=c,
+            effect=e,
+            start=points[((c, e), "start")],
+            end=points[((c, e), "end")],
+            evidence=evidence.get((c, e), ""),
         )
-    return arrows
+        for c, e in drawn
+    ]
+
+
+def _along(other: Rect, side: str) -> float:
+    """Sort key for the arrow ends on one edge: where the box at the other end lies along that edge."""
+    return other.centre_x if side in ("top", "bottom") else other.centre_y

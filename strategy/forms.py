@@ -11,12 +11,14 @@ from teams.number_fields import NumberInput, number_formfield
 
 from . import services
 from .models import Objective, StrategyMap, SuccessFactor
-from .perspectives import PERSPECTIVES
+from .perspectives import MAP_ORDER, PERSPECTIVES
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 # The four perspectives' guiding questions: the prompts a marketer answers with objectives.
 PERSPECTIVE_PROMPTS = [(_(name), _(question)) for _key, name, question in PERSPECTIVES]
+QUESTION_OF = {key: question for key, _name, question in PERSPECTIVES}
+NEW_FACTOR_ROWS = 3  # blank success factor rows under each objective
 
 
 class StrategyMapForm(forms.ModelForm):
@@ -50,24 +52,41 @@ class StrategyMapCopyForm(forms.Form):
     period_end = forms.DateField(label=_("Period end"), widget=DATE_WIDGET)
 
 
-class ObjectiveForm(forms.ModelForm):
-    class Meta:
-        model = Objective
-        fields = ["title", "description", "order"]
-        formfield_callback = number_formfield
-        widgets = {"description": forms.Textarea(attrs={"rows": 2})}
-        help_texts = {"order": _("Lower numbers come first; a new objective without a number goes to the end.")}
+class OptionalOrder(forms.ModelForm):
+    """An order number that may stay empty: a new row then goes to the end, an existing one keeps its place."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["order"].required = False
+        if not self.instance.pk:
+            self.fields["order"].initial = None  # not the model's 0, which would put it first
 
     def clean_order(self) -> int | None:
         order = self.cleaned_data["order"]
         return self.instance.order if order is None and self.instance.pk else order
 
 
-class SuccessFactorForm(forms.ModelForm):
+class ObjectiveForm(OptionalOrder):
+    class Meta:
+        model = Objective
+        fields = ["title", "perspective", "description", "order"]
+        formfield_callback = number_formfield
+        widgets = {"description": forms.Textarea(attrs={"rows": 2})}
+        help_texts = {
+            "order": _("Lower numbers come first; a new objective without a number goes to the end."),
+            "perspective": _("The band of the map the objective sits in."),
+        }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["perspective"].choices = [("", _("Not placed yet")), *Objective.PERSPECTIVE_CHOICES]  # type: ignore[attr-defined]
+        perspective = str(self.initial.get("perspective") or "")
+        # The guiding question of the perspective a new row is offered for: the prompt to answer.
+        self.prompt = _(QUESTION_OF[perspective]) if not self.instance.pk and perspective in QUESTION_OF else ""
+        self.perspective_name = dict(Objective.PERSPECTIVE_CHOICES).get(perspective, "")
+
+
+class SuccessFactorForm(OptionalOrder):
     class Meta:
         model = SuccessFactor
         fields = ["title", "description", "order"]
@@ -78,32 +97,30 @@ class SuccessFactorForm(forms.ModelForm):
             "order": NumberInput(attrs={"class": "form-control form-control-sm"}),
         }
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["order"].required = False
-
-    def clean_order(self) -> int | None:
-        order = self.cleaned_data["order"]
-        return self.instance.order if order is None and self.instance.pk else order
-
 
 ObjectiveFormSet = modelformset_factory(Objective, form=ObjectiveForm, extra=1, can_delete=True)
 # A plain model formset (not an inline one, which filters its queryset again per objective) so the
 # prefetched success factors serve every objective in one query; saving passes the objective itself.
-SuccessFactorFormSet = modelformset_factory(SuccessFactor, form=SuccessFactorForm, extra=1, can_delete=True)
+SuccessFactorFormSet = modelformset_factory(
+    SuccessFactor, form=SuccessFactorForm, extra=NEW_FACTOR_ROWS, can_delete=True
+)
 
 
 class ObjectivesEditor:
     """Every objective of a map with its success factors, edited and saved in one form.
 
     Saving goes through the services, so the same rules apply as in the API. A new objective
-    gets its success factor rows once it is saved.
+    gets its success factor rows once it is saved. A map without objectives offers one new row
+    per perspective, top band first, each prompting with its guiding question.
     """
 
     def __init__(self, strategy_map: StrategyMap, data: Any = None) -> None:
         self.strategy_map = strategy_map
         queryset = strategy_map.objectives.prefetch_related("success_factors")
         self.objectives = ObjectiveFormSet(data, queryset=queryset, prefix="objectives")
+        if not self.objectives.get_queryset():  # evaluated once, kept by the formset
+            self.objectives.extra = len(MAP_ORDER)
+            self.objectives.initial_extra = [{"perspective": key} for key in MAP_ORDER]
         self.factor_formsets: dict[int, Any] = {}
         for form in self.objectives.forms:
             objective = form.instance
@@ -131,7 +148,11 @@ class ObjectivesEditor:
                 continue
             if form.instance.pk and form.has_changed():
                 services.objective_update(
-                    objective=form.instance, title=data["title"], description=data["description"], order=data["order"]
+                    objective=form.instance,
+                    title=data["title"],
+                    description=data["description"],
+                    order=data["order"],
+                    perspective=data["perspective"],
                 )
             if form.instance.pk:
                 self._save_factors(form.instance, self.factor_formsets[form.instance.pk])
@@ -141,6 +162,7 @@ class ObjectivesEditor:
                     title=data["title"],
                     description=data["description"],
                     order=data["order"],
+                    perspective=data["perspective"],
                 )
 
     @staticmethod

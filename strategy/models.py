@@ -4,6 +4,8 @@ from django.utils.translation import gettext_lazy as _
 
 from teams.models import Team
 
+from .perspectives import PERSPECTIVES
+
 
 class StrategyMap(models.Model):
     class Status(models.TextChoices):
@@ -39,9 +41,17 @@ class StrategyMap(models.Model):
 
 
 class Objective(models.Model):
+    # Lazily translated labels of the four perspectives (perspectives.py marks the source strings).
+    PERSPECTIVE_CHOICES = [(key, _(name)) for key, name, _question in PERSPECTIVES]
+
     strategy_map = models.ForeignKey(StrategyMap, on_delete=models.CASCADE, related_name="objectives")
     title = models.CharField(_("title"), max_length=200)
     description = models.TextField(_("description"), blank=True)
+    # None: not placed yet (objectives made before perspectives existed stay so until someone places them);
+    # null rather than "" so the API says null for "not placed", like every other absent value.
+    perspective = models.CharField(  # noqa: DJ001
+        _("perspective"), max_length=20, choices=PERSPECTIVE_CHOICES, null=True, blank=True, default=None
+    )
     order = models.PositiveIntegerField(_("order"), default=0)
 
     class Meta:

@@ -26,3 +26,8 @@ PERSPECTIVES: list[tuple[str, str, str]] = [
         gettext_noop("What does social media contribute to the financial result?"),
     ),
 ]
+
+# The causal order of the strategy map, top to bottom: the organisation enables the use of social
+# media, which reaches customers, which brings the financial result.
+MAP_ORDER: list[str] = ["financial", "customer", "social_media", "organisation"]
+PERSPECTIVE_KEYS = [key for key, _name, _question in PERSPECTIVES]

@@ -12,8 +12,10 @@ from teams.models import Team
 from teams.time_bounds import MAX_YEAR, MIN_YEAR, date_in_range
 
 from .models import Objective, ObjectiveLink, StrategyMap, SuccessFactor
+from .perspectives import PERSPECTIVE_KEYS
 
 MAP_FIELDS = ("title", "mission", "vision", "period_start", "period_end", "status")
+UNCHANGED = "unchanged"  # objective_update's perspective default: None there means "not placed"
 
 
 def same_map_message() -> str:
@@ -133,7 +135,11 @@ def strategy_map_copy(
     new_id: dict[int, int] = {}
     for old in strategy_map.objectives.prefetch_related("success_factors"):
         objective = Objective.objects.create(
-            strategy_map=copy, title=old.title, description=old.description, order=old.order
+            strategy_map=copy,
+            title=old.title,
+            description=old.description,
+            order=old.order,
+            perspective=old.perspective,
         )
         new_id[old.pk] = objective.pk
         for factor in old.success_factors.all():
@@ -151,25 +157,52 @@ def _next_order(values: dict[str, int | None]) -> int:
     return 0 if highest is None else highest + 1
 
 
+def _check_perspective(perspective: str | None) -> None:
+    if perspective is not None and perspective not in PERSPECTIVE_KEYS:
+        raise ApplicationError(
+            _("“%(value)s” is not a perspective; choose one of %(keys)s, or none.")
+            % {"value": perspective, "keys": ", ".join(PERSPECTIVE_KEYS)},
+            field="perspective",
+        )
+
+
 @transaction.atomic
 def objective_create(
-    *, strategy_map: StrategyMap, title: str, description: str = "", order: int | None = None
+    *,
+    strategy_map: StrategyMap,
+    title: str,
+    description: str = "",
+    order: int | None = None,
+    perspective: str | None = None,
 ) -> Objective:
+    """A new objective; `perspective` is one of the four keys, or None for "not placed"."""
+    _check_perspective(perspective)
     if order is None:
         order = _next_order(strategy_map.objectives.aggregate(highest=Max("order")))
-    return Objective.objects.create(strategy_map=strategy_map, title=title, description=description, order=order)
+    return Objective.objects.create(
+        strategy_map=strategy_map, title=title, description=description, order=order, perspective=perspective
+    )
 
 
 @transaction.atomic
 def objective_update(
-    *, objective: Objective, title: str | None = None, description: str | None = None, order: int | None = None
+    *,
+    objective: Objective,
+    title: str | None = None,
+    description: str | None = None,
+    order: int | None = None,
+    perspective: str | None = UNCHANGED,
 ) -> Objective:
+    """Change the given fields; `perspective=None` takes the objective out of its perspective."""
     if title is not None:
         objective.title = title
     if description is not None:
         objective.description = description
     if order is not None:
         objective.order = order
+    if perspective != UNCHANGED:
+        _check_perspective(perspective)
+        objective.perspective = perspective
     objective.save()
     return objective
 

@@ -7,6 +7,8 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.safestring import mark_safe
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
@@ -17,16 +19,22 @@ from teams.history import history_of
 from teams.models import Role, Team
 
 from . import services
+from .evidence import LABELS, MIN_MONTHS, evidence_sentence, link_evidence
 from .forms import PERSPECTIVE_PROMPTS, ObjectiveLinkForm, ObjectivesEditor, StrategyMapCopyForm, StrategyMapForm
+from .link_chart import link_figure, paired_rows
+from .map_svg import render_svg
 from .models import ObjectiveLink, StrategyMap
 from .selectors import (
-    factor_statuses_of,
+    EVIDENCE_MONTHS,
     links_of_map,
+    map_evidence,
     map_links,
-    strategy_map_figure,
+    objectives_by_band,
     strategy_map_full_queryset,
+    strategy_map_layout,
     strategy_maps_of_team,
 )
+from .status import map_statuses, objective_monthly_series
 
 HISTORY_LIMIT = 30  # latest changes on the map page
 
@@ -76,22 +84,82 @@ def map_create(request: HttpRequest, team_slug: str) -> HttpResponse:
     return render(request, "strategy/map_form.html", context)
 
 
+def _drawn_map(request: HttpRequest, team: Team, map_id: int) -> dict:
+    """The map with its statuses for ?period=, the evidence of its links and its drawing (SVG markup)."""
+    strategy_map = get_object_or_404(strategy_map_full_queryset(team=team), pk=map_id)
+    statuses = map_statuses(strategy_map=strategy_map, period=request.GET.get("period", ""))
+    evidence = map_evidence(strategy_map)
+    layout = strategy_map_layout(strategy_map, statuses=statuses, evidence=evidence)
+    return {"strategy_map": strategy_map, "statuses": statuses, "evidence": evidence, "layout": layout}
+
+
 @login_required
 @require_safe
 def map_detail(request: HttpRequest, team_slug: str, map_id: int) -> HttpResponse:
     team = team_for_member(request.user, team_slug)
-    strategy_map = get_object_or_404(strategy_map_full_queryset(team=team), pk=map_id)
+    drawn = _drawn_map(request, team, map_id)
+    strategy_map, statuses, evidence = drawn["strategy_map"], drawn["statuses"], drawn["evidence"]
+    if statuses.error:
+        messages.error(request, statuses.error)
+    links = map_links(strategy_map)
+    svg = render_svg(drawn["layout"], title=strategy_map.title)
     context = {
         "team": team,
         "strategy_map": strategy_map,
-        "objectives": strategy_map.objectives.all(),
-        "links": map_links(strategy_map),
-        "figure": figure_payload(strategy_map_figure(strategy_map, factor_statuses=factor_statuses_of(strategy_map))),
+        "bands": objectives_by_band(strategy_map, statuses=statuses),
+        "links": [(link, evidence.get((link.cause_id, link.effect_id))) for link in links],
+        "map_svg": mark_safe(svg),  # noqa: S308  # ElementTree escaped every text and attribute (map_svg.py)
+        "statuses": statuses,
+        "evidence_labels": [(key, _(text)) for key, text in LABELS.items()],
+        "min_months": MIN_MONTHS,
+        "evidence_months": EVIDENCE_MONTHS,
         "can_edit": can(request.user, team, Role.EDITOR),
         "history": history_of(strategy_map, limit=HISTORY_LIMIT),
         "history_limit": HISTORY_LIMIT,
     }
     return render(request, "strategy/map_detail.html", context)
+
+
+@login_required
+@require_safe
+def map_svg(request: HttpRequest, team_slug: str, map_id: int) -> HttpResponse:
+    """The drawn map as an SVG file, for the period asked for."""
+    team = team_for_member(request.user, team_slug)
+    drawn = _drawn_map(request, team, map_id)
+    strategy_map = drawn["strategy_map"]
+    svg = render_svg(drawn["layout"], title=strategy_map.title, standalone=True)
+    response = HttpResponse(svg, content_type="image/svg+xml; charset=utf-8")
+    period = drawn["statuses"].period
+    name = slugify(f"{strategy_map.title} {period}") or "strategy-map"
+    response["Content-Disposition"] = f'attachment; filename="{name}.svg"'
+    return response
+
+
+@login_required
+@require_safe
+def link_detail(request: HttpRequest, team_slug: str, map_id: int, link_id: int) -> HttpResponse:
+    """The evidence for one arrow: both objectives' monthly scores drawn together at the best lag."""
+    team = team_for_member(request.user, team_slug)
+    strategy_map = _map_of(team, map_id)
+    queryset = ObjectiveLink.objects.filter(cause__strategy_map=strategy_map).select_related("cause", "effect")
+    link = get_object_or_404(queryset, pk=link_id)
+    series = objective_monthly_series(strategy_map=strategy_map, months=EVIDENCE_MONTHS)
+    cause, effect = series.get(link.cause_id, {}), series.get(link.effect_id, {})
+    evidence = link_evidence(cause, effect)
+    context = {
+        "team": team,
+        "strategy_map": strategy_map,
+        "link": link,
+        "evidence": evidence,
+        "sentence": evidence_sentence(evidence, cause=link.cause.title, effect=link.effect.title),
+        "figure": figure_payload(
+            link_figure(cause, effect, evidence=evidence, cause_title=link.cause.title, effect_title=link.effect.title)
+        ),
+        "rows": paired_rows(cause, effect, lag=evidence.lag or 0),
+        "min_months": MIN_MONTHS,
+        "evidence_months": EVIDENCE_MONTHS,
+    }
+    return render(request, "strategy/link_detail.html", context)
 
 
 @login_required

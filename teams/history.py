@@ -10,6 +10,7 @@ from datetime import datetime
 
 from auditlog.models import LogEntry
 from django.db import models
+from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
 ACTION_LABELS = {
@@ -18,6 +19,8 @@ ACTION_LABELS = {
     LogEntry.Action.DELETE: ("deleted", "bi-trash"),
 }
 EMPTY_VALUES = {"None", ""}
+POSITION_FIELDS = {"order"}  # where a row sits in its list: bookkeeping when the row is created
+VALUE_LENGTH = 120
 
 
 @dataclass(frozen=True)
@@ -25,6 +28,20 @@ class FieldChange:
     field: str
     old: str
     new: str
+
+    @property
+    def sentence(self) -> str:
+        """The change in words: "Title changed from “A” to “B”", "Perspective set to “Financial”"."""
+        values = {
+            "field": self.field[:1].upper() + self.field[1:],
+            "old": Truncator(self.old).chars(VALUE_LENGTH),
+            "new": Truncator(self.new).chars(VALUE_LENGTH),
+        }
+        if not self.old:
+            return _("%(field)s set to “%(new)s”") % values
+        if not self.new:
+            return _("%(field)s cleared (was “%(old)s”)") % values
+        return _("%(field)s changed from “%(old)s” to “%(new)s”") % values
 
 
 @dataclass(frozen=True)
@@ -52,33 +69,40 @@ def _action(entry: LogEntry) -> tuple[str, str]:
     return labels[verb], icon
 
 
-def _hidden_labels(model: type[models.Model] | None) -> set[str]:
-    """Labels of what a reader does not need: the id, and reverse relations (KPI → its targets)."""
+def _bookkeeping(field: object, *, created: bool) -> bool:
+    """What a reader does not need: the id, reverse relations (KPI → its targets), timestamps the system
+    keeps, and on creation the parent (the entry already names the object) and the position in a list."""
+    if not getattr(field, "concrete", False) or getattr(field, "primary_key", False):
+        return True
+    if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
+        return True
+    return created and (getattr(field, "many_to_one", False) or getattr(field, "name", "") in POSITION_FIELDS)
+
+
+def _hidden_labels(model: type[models.Model] | None, *, created: bool = False) -> set[str]:
     if model is None:
         return set()
     return {
         str(getattr(f, "verbose_name", f.name)).lower()
         for f in model._meta.get_fields()
-        if not f.concrete or getattr(f, "primary_key", False)
+        if _bookkeeping(f, created=created)
     }
 
 
 def _changes(entry: LogEntry) -> list[FieldChange]:
+    """The fields a person changed; empty values on creation are left out (nothing was said about them)."""
     if entry.action == LogEntry.Action.DELETE:
         return []
-    hidden = _hidden_labels(entry.content_type.model_class())
+    created = entry.action == LogEntry.Action.CREATE
+    hidden = _hidden_labels(entry.content_type.model_class(), created=created)
     changes = []
     for name, values in entry.changes_display_dict.items():
         if str(name).lower() in hidden:
             continue
-        old, new = (str(v) for v in [*values, "", ""][:2])
-        changes.append(
-            FieldChange(
-                field=str(name),
-                old="" if old in EMPTY_VALUES else old,
-                new="" if new in EMPTY_VALUES else new,
-            )
-        )
+        old, new = ("" if str(v) in EMPTY_VALUES else str(v) for v in [*values, "", ""][:2])
+        if old == new or (created and not new):
+            continue
+        changes.append(FieldChange(field=str(name), old="" if created else old, new=new))
     return changes
 
 

@@ -114,4 +114,15 @@ class ActionSerializer(TeamScopedSerializer):
 
     class Meta:
         model = Action
-        fields = ["id", "perspective", "kpi", "title", "description", "owner", "due_date", "status", "progress"]
+        fields = [
+            "id",
+            "perspective",
+            "kpi",
+            "title",
+            "description",
+            "owner",
+            "due_date",
+            "status",
+            "progress",
+            "completed_on",
+        ]

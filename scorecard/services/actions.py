@@ -8,9 +8,20 @@ from django.utils.translation import gettext as _
 from teams.errors import ApplicationError
 
 from ..models import Action, Perspective
+from ..selectors.scores import team_today
 from .common import apply_changes, require_member
 
-ACTION_FIELDS = {"perspective", "kpi", "title", "description", "owner", "due_date", "status", "progress"}
+ACTION_FIELDS = {
+    "perspective", "kpi", "title", "description", "owner", "due_date", "status", "progress", "completed_on",
+}  # fmt: skip
+
+
+def _completion(action: Action) -> None:
+    """A done action has the day it was done (today in the team's time zone unless given); others have none."""
+    if action.status != Action.Status.DONE:
+        action.completed_on = None
+    elif action.completed_on is None:
+        action.completed_on = team_today(action.perspective.scorecard.team.timezone)
 
 
 def _clean_action(action: Action, scorecard_id: int) -> None:
@@ -26,6 +37,7 @@ def _clean_action(action: Action, scorecard_id: int) -> None:
     if action.progress is None or not 0 <= action.progress <= 100:
         raise ApplicationError(_("Progress runs from 0 to 100 %."), field="progress")
     require_member(action.owner, action.perspective.scorecard.team)
+    _completion(action)
 
 
 @transaction.atomic

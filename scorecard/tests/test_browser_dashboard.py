@@ -47,7 +47,7 @@ def test_the_dashboard_draws_its_charts_and_passes_axe(demo, signed_in_page, axe
     keep_screenshot(page, f"dashboard-{name}")
     axe_check(page)
 
-    page.get_by_role("link", name="Customer").click()
+    page.get_by_role("link", name="Customer", exact=True).click()
     expect(page.locator(".sc-chart svg.main-svg").first).to_be_visible()
     expect(page.locator(".sc-chart .scatterlayer .trace").first).to_be_attached()
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")

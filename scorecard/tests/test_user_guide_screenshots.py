@@ -65,7 +65,7 @@ def test_user_guide_screenshots(demo, signed_in_page, tmp_path):
     shoot(page, "scorecard-new")
     page.goto(scorecard.get_absolute_url())
     shoot(page, "scorecard")  # the scorecard dashboard: overall gauge, then the perspectives in a grid
-    page.get_by_role("region", name="Customer").get_by_role("link", name="Customer").click()
+    page.get_by_role("region", name="Customer").get_by_role("link", name="Customer", exact=True).click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("Customer")
     shoot(page, "perspective")
     page.goto(scorecard.get_absolute_url())

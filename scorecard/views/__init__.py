@@ -10,11 +10,20 @@ from .scorecards import (
     scorecard_edit,
     scorecard_list,
 )
-from .targets_actions import action_create, action_delete, action_edit, target_create, target_delete, target_edit
+from .targets_actions import (
+    action_create,
+    action_delete,
+    action_detail,
+    action_edit,
+    target_create,
+    target_delete,
+    target_edit,
+)
 
 __all__ = [
     "action_create",
     "action_delete",
+    "action_detail",
     "action_edit",
     "kpi_create",
     "kpi_delete",

@@ -75,6 +75,7 @@ def kpi_chart(
     with_forecast: bool = False,
     height: int | None = None,
     changes: Sequence[date] = (),
+    marks: Sequence[tuple[str, str]] = (),
 ) -> dict[str, Any]:
     """The KPI's actual per period against the goal line and the red/amber/green bands, as page data."""
     series = row.series
@@ -91,10 +92,13 @@ def kpi_chart(
         forecast=forecast,
         title=title,
         marks=[
-            (point.period.label, _("definition changed on %(day)s") % {"day": date_format(day, "DATE_FORMAT")})
-            for day in changes
-            for point in series
-            if point.period.start <= day < point.period.end
+            *marks,
+            *(
+                (point.period.label, _("definition changed on %(day)s") % {"day": date_format(day, "DATE_FORMAT")})
+                for day in changes
+                for point in series
+                if point.period.start <= day < point.period.end
+            ),
         ],
     )
     if height:

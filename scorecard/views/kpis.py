@@ -19,6 +19,7 @@ from .. import services
 from ..forms import KpiForm, ValueEntryForm
 from ..models import KPI
 from ..selectors import kpis_of_team, perspectives_of_team, team_today
+from ..selectors.actions import action_marks
 from ..selectors.dashboards import KpiRow, kpi_now, kpi_sources, series_of_kpis, with_overdue
 from .common import call_service, confirm_page, form_page
 from .dashboards import kpi_chart
@@ -80,6 +81,7 @@ def _kpi_context(request: HttpRequest, kpi: KPI, value_form: ValueEntryForm) -> 
             with_forecast=True,
             height=420,
             changes=metric_definition_changes(metric=kpi.metric) if kpi.metric else (),
+            marks=action_marks(actions, series),
         ),
         "sources": kpi_sources(kpi=kpi),
         "recent": recent,

@@ -3,15 +3,18 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_safe
 
-from teams.access import team_for_member
+from scorecard_site.charts import figure_payload
+from teams.access import can, team_for_member
 from teams.models import Role
 
-from .. import services
+from .. import figures, services
 from ..forms import ActionForm, TargetForm
 from ..selectors import actions_of_team, kpis_of_team, scorecards_of_team, targets_of_team
+from ..selectors.actions import action_on_kpi
 from .common import call_service, confirm_page, form_page
 
 
@@ -87,6 +90,35 @@ def action_create(request: HttpRequest, team_slug: str, scorecard_id: int) -> Ht
             messages.success(request, _("The action was added."))
             return redirect(action.kpi or scorecard)
     return form_page(request, form=form, heading=_("New action"), back=scorecard.get_absolute_url(), team=team)
+
+
+@login_required
+@require_safe
+def action_detail(request: HttpRequest, team_slug: str, action_id: int) -> HttpResponse:
+    """The action, its KPI's chart with the due and completion dates, and the KPI before and after it was done."""
+    team = team_for_member(request.user, team_slug)
+    queryset = actions_of_team(team).select_related("kpi__metric").prefetch_related("kpi__targets")
+    action = get_object_or_404(queryset, pk=action_id)
+    on_kpi = action_on_kpi(action=action)
+    chart = None
+    if on_kpi is not None and action.kpi is not None:
+        chart = figures.kpi_period_chart(
+            labels=[point.period.label for point in on_kpi.series],
+            actuals=[point.actual for point in on_kpi.series],
+            goals=[point.bar.goal for point in on_kpi.series],
+            red_flags=[point.bar.red_flag for point in on_kpi.series],
+            unit=action.kpi.unit,
+            marks=on_kpi.marks,
+        )
+    context = {
+        "team": team,
+        "action": action,
+        "scorecard": action.perspective.scorecard,
+        "on_kpi": on_kpi,
+        "chart": figure_payload(chart) if chart is not None else None,
+        "can_edit": can(request.user, team, Role.EDITOR),
+    }
+    return render(request, "scorecard/action_detail.html", context)
 
 
 @login_required

@@ -260,3 +260,20 @@ def test_a_scorecard_belongs_to_its_team_history_not_to_the_map_it_refers_to(tea
     assert tags == {"scorecard": scorecard.pk, "team": team.pk}
     assert "Scorecard “Scorecard 2027”" in {e.what for e in history_of(team)}
     assert "Scorecard “Scorecard 2027”" not in {e.what for e in history_of(strategy_map)}
+
+
+def test_the_map_history_says_in_words_what_a_person_set_without_empty_or_bookkeeping_fields(strategy_map):
+    objective = strategy_services.objective_create(strategy_map=strategy_map, title="Grow reach")
+    strategy_services.objective_update(objective=objective, title="Grow our reach", perspective="customer")
+    strategy_services.objective_update(objective=objective, description="Be seen")
+    strategy_services.objective_update(objective=objective, description="")
+    changed_back, described, renamed, created = history_of(strategy_map)[:4]
+    assert [c.sentence for c in created.changes] == ["Title set to “Grow reach”"]  # no "Order: 0", no empty fields
+    assert sorted(c.sentence for c in renamed.changes) == [
+        "Perspective set to “Customer”",
+        "Title changed from “Grow reach” to “Grow our reach”",
+    ]
+    assert [c.sentence for c in described.changes] == ["Description set to “Be seen”"]
+    assert [c.sentence for c in changed_back.changes] == ["Description cleared (was “Be seen”)"]
+    made = history_of(strategy_map)[-1]
+    assert {c.field.lower() for c in made.changes} == {"title", "period start", "period end", "status"}
