@@ -67,7 +67,9 @@ def next_month(month: date) -> date:
 
 def day_bounds(day: date, zone: ZoneInfo) -> tuple[datetime, datetime]:
     """A local day as [start, end) aware datetimes: its midnight and the next one in the team's time zone."""
-    return datetime.combine(day, time.min, tzinfo=zone), datetime.combine(day + timedelta(days=1), time.min, tzinfo=zone)
+    return datetime.combine(day, time.min, tzinfo=zone), datetime.combine(
+        day + timedelta(days=1), time.min, tzinfo=zone
+    )
 
 
 # --- PostgreSQL: one statement per step ---------------------------------------------------------------------
@@ -111,6 +113,7 @@ SELECT metric_id, month, n, s, lo, hi, ft, fv, lt, lv FROM fresh ORDER BY metric
 ON CONFLICT (metric_id, month) DO UPDATE SET {_UPSERT_SET}
 """  # noqa: S608 - constant column names only
 
+
 def _merge_into(table: str, unit: str, source: str) -> str:
     """INSERT new aggregates, or fold them into the stored ones (they only add points, never remove any)."""
     return f"""
@@ -139,7 +142,7 @@ PG_MERGE_NEW_POINTS = f""", new_days AS (
         min(ft), (array_agg(fv ORDER BY ft))[1], max(lt), (array_agg(lv ORDER BY lt DESC))[1]
     FROM new_days GROUP BY 1, 2
 ), merged_days AS ({_merge_into("metrics_metricday", "day", "new_days")}
-), merged_months AS ({_merge_into("metrics_metricmonth", "month", "new_months")})"""
+), merged_months AS ({_merge_into("metrics_metricmonth", "month", "new_months")})"""  # noqa: S608 - constant names
 
 
 def local_days(metric_ids: Sequence[int], timestamps: Sequence[datetime]) -> list[date]:
@@ -192,7 +195,8 @@ def _refresh_postgres(day_keys: list[tuple[int, date]], zones: dict[int, ZoneInf
             [[k[0] for k in day_keys], [k[1] for k in day_keys], [b[0] for b in bounds], [b[1] for b in bounds]],
         )
         cursor.execute(
-            _pg_sql(_PG_MONTHS, "month", with_deletes=deleted), [[k[0] for k in month_keys], [k[1] for k in month_keys], [next_month(k[1]) for k in month_keys]]
+            _pg_sql(_PG_MONTHS, "month", with_deletes=deleted),
+            [[k[0] for k in month_keys], [k[1] for k in month_keys], [next_month(k[1]) for k in month_keys]],
         )
 
 
@@ -250,7 +254,7 @@ def _replace(model: type[MetricDay] | type[MetricMonth], field: str, keys: list[
         model(metric_id=metric_id, **{field: day}, **{name: getattr(acc, name) for name in FIELDS})
         for (metric_id, day), acc in sorted(fresh.items())
     ]
-    model.objects.bulk_create(rows, batch_size=_CHUNK)
+    model.objects.bulk_create(rows, batch_size=_CHUNK)  # type: ignore[arg-type]  # rows are all of `model`
 
 
 def _refresh_portable(day_keys: list[tuple[int, date]], zones: dict[int, ZoneInfo], *, deleted: bool) -> None:
@@ -270,8 +274,6 @@ def _refresh_portable(day_keys: list[tuple[int, date]], zones: dict[int, ZoneInf
             query |= Q(metric_id=metric_id, day__gte=month, day__lt=next_month(month))
         days += MetricDay.objects.filter(query).order_by("metric_id", "day")
     _replace(MetricMonth, "month", month_keys, _months_of_days(days))
-
-
 
 
 # --- The two entry points --------------------------------------------------------------------------------------

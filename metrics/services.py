@@ -8,7 +8,7 @@ import math
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any, NamedTuple, cast
+from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
 from django.db import connection, transaction
@@ -92,9 +92,7 @@ def _upsert_postgres(points: list[PointIn], source: str) -> tuple[int, int]:
     days = local_days(metric_ids, timestamps)
     unique = len(set(zip(metric_ids, timestamps, strict=True))) == len(points)
     with binary_cursor() as cursor:
-        cursor.execute(
-            _UPSERT_UNIQUE if unique else _UPSERT_LAST_WINS, [metric_ids, timestamps, values, days, source]
-        )
+        cursor.execute(_UPSERT_UNIQUE if unique else _UPSERT_LAST_WINS, [metric_ids, timestamps, values, days, source])
         created, updated, changed_metrics, changed_times = cursor.fetchone()
     if updated:
         aggregates_refresh(metric_ids=changed_metrics, timestamps=changed_times)

@@ -100,7 +100,8 @@ def test_aggregates_after_random_upserts_resends_corrections_and_deletes_equal_a
     for kind, payload in operations:
         if kind == "upsert":  # quarter-hour steps over six days: re-sends and corrections hit the same moments
             points = [
-                PointIn(metrics[m].pk, window + timedelta(minutes=15 * step), float(value)) for m, step, value in payload
+                PointIn(metrics[m].pk, window + timedelta(minutes=15 * step), float(value))
+                for m, step, value in payload
             ]
             datapoints_upsert(points=points, source=Source.API)
         else:

@@ -4,7 +4,6 @@ from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
-
 from django.db.models import Sum
 
 from metrics.models import DataPoint, MetricMonth, Source
