@@ -343,7 +343,7 @@ AUDITLOG_USE_FK_STRING_REPRESENTATION = True
 # --- Scorecard ----------------------------------------------------------------------------
 # How the strategy map diagram colours its success factors by the KPIs that measure them: the
 # scorecard app provides it (the strategy app may not import the scorecard app).
-STRATEGY_FACTOR_STATUSES = "scorecard.selectors.factors.factor_statuses"
+STRATEGY_FACTOR_STATUSES = "scorecard.evaluation.factor_statuses"
 DEMO_PASSWORD = env.str("DEMO_PASSWORD", default="scorecard-demo")
 SCORECARD_INGEST_MAX_POINTS = env.int("SCORECARD_INGEST_MAX_POINTS", default=5000)
 # Links in e-mails (the daily digest) start with this address.

@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 
 from scorecard import services
-from scorecard.selectors.factors import factor_statuses
+from scorecard.evaluation import factor_statuses
 from scorecard.tests.conftest import local
 from strategy.diagram import STATUS_STYLE
 
