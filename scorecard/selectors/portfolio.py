@@ -76,6 +76,7 @@ class Portfolio:
     red_total: int
     overdue: list[Action]
     overdue_total: int
+    in_progress: bool = False  # the chosen period has not ended for some team: judged on pace
 
 
 def representative_scorecard(scorecards: list[Scorecard], period: Period) -> Scorecard | None:
@@ -213,4 +214,5 @@ def portfolio(*, user: object, period: Period, now: datetime | None = None) -> P
         red_total=len(red_kpis),
         overdue=overdue_list,
         overdue_total=overdue_total,
+        in_progress=any(series[-1].in_progress for series in history.values() if series),
     )

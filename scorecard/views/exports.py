@@ -53,6 +53,7 @@ def export_of(scores: ScorecardResult) -> ExportScorecard:
                 stale=item.stale,
                 forecast_status=item.forecast_status if item.forecast is not None else None,
                 decimals=item.kpi.decimals,
+                in_progress=item.in_progress,
             )
             for item in row.kpis
         ]
