@@ -24,6 +24,7 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from django.core.cache import cache
 from django.db import connection, transaction
 from django.db.models import Q
 
@@ -145,10 +146,14 @@ PG_MERGE_NEW_POINTS = f""", new_days AS (
 ), merged_months AS ({_merge_into("metrics_metricmonth", "month", "new_months")})"""  # noqa: S608 - constant names
 
 
-def local_days(metric_ids: Sequence[int], timestamps: Sequence[datetime]) -> list[date]:
-    """Each point's local day in its team's time zone (one query for the zones)."""
-    zones = _zones(set(metric_ids))
-    return [ts.astimezone(zones[m]).date() for m, ts in zip(metric_ids, timestamps, strict=True)]
+def local_days(metric_ids: Sequence[int], timestamps: Sequence[datetime]) -> tuple[list[date], set[int]]:
+    """Each point's local day in its team's time zone, and the teams (one query)."""
+    rows = Metric.objects.filter(pk__in=set(metric_ids)).values_list("pk", "team__timezone", "team_id")
+    zones, teams = {}, {}
+    for pk, zone, team_id in rows:
+        zones[pk], teams[pk] = ZoneInfo(zone), team_id
+    days = [ts.astimezone(zones[m]).date() for m, ts in zip(metric_ids, timestamps, strict=True)]
+    return days, set(teams.values())
 
 
 _GONE = """, gone AS (
@@ -204,8 +209,22 @@ def _refresh_postgres(day_keys: list[tuple[int, date]], zones: dict[int, ZoneInf
 
 
 def _zones(metric_ids: Collection[int]) -> dict[int, ZoneInfo]:
-    rows = Metric.objects.filter(pk__in=list(metric_ids)).values_list("pk", "team__timezone")
-    return {pk: ZoneInfo(zone) for pk, zone in rows}
+    """Each metric's team time zone; the teams' data versions are bumped on the way (their points change)."""
+    rows = list(Metric.objects.filter(pk__in=list(metric_ids)).values_list("pk", "team__timezone", "team_id"))
+    bump_data_versions(team_id for _pk, _zone, team_id in rows)
+    return {pk: ZoneInfo(zone) for pk, zone, _team_id in rows}
+
+
+def data_version_key(team_id: int) -> str:
+    """The cache key of a team's data version: cached results of closed periods name it (scorecard.evaluation)."""
+    return f"sc-data-v:{team_id}"
+
+
+def bump_data_versions(team_ids: Iterable[int]) -> None:
+    """Forget the teams' data versions after the commit (a reader before it still sees the old points)."""
+    keys = [data_version_key(team_id) for team_id in set(team_ids)]
+    if keys:
+        transaction.on_commit(lambda: cache.delete_many(keys))
 
 
 def _days_of_points(rows: Iterable[tuple[int, datetime, float]], zones: dict[int, ZoneInfo]) -> dict[tuple, _Acc]:
@@ -296,6 +315,7 @@ def aggregates_refresh(*, metric_ids: Sequence[int], timestamps: Sequence[dateti
 def aggregates_rebuild(*, metric_ids: Collection[int] | None = None) -> int:
     """Recompute the aggregates of these metrics (all metrics when None) from their points; returns the day rows."""
     ids = list(Metric.objects.values_list("pk", flat=True)) if metric_ids is None else list(metric_ids)
+    _zones(ids)  # bumps the teams' data versions
     for chunk in _chunks(ids):
         MetricDay.objects.filter(metric_id__in=chunk).delete()
         MetricMonth.objects.filter(metric_id__in=chunk).delete()

@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from teams.errors import ApplicationError
 from teams.models import Team
 
-from .aggregates import PG_MERGE_NEW_POINTS, aggregates_refresh, local_days
+from .aggregates import PG_MERGE_NEW_POINTS, aggregates_refresh, bump_data_versions, local_days
 from .models import DataPoint, Metric, Source
 from .pg import binary_cursor
 
@@ -89,13 +89,15 @@ def _upsert_postgres(points: list[PointIn], source: str) -> tuple[int, int]:
     metric_ids = [point.metric_id for point in points]
     timestamps = [point.ts for point in points]
     values = [float(point.value) for point in points]
-    days = local_days(metric_ids, timestamps)
+    days, team_ids = local_days(metric_ids, timestamps)
     unique = len(set(zip(metric_ids, timestamps, strict=True))) == len(points)
     with binary_cursor() as cursor:
         cursor.execute(_UPSERT_UNIQUE if unique else _UPSERT_LAST_WINS, [metric_ids, timestamps, values, days, source])
         created, updated, changed_metrics, changed_times = cursor.fetchone()
     if updated:
         aggregates_refresh(metric_ids=changed_metrics, timestamps=changed_times)
+    elif created:
+        bump_data_versions(team_ids)
     return created, updated
 
 

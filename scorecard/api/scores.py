@@ -13,8 +13,8 @@ from rest_framework.views import APIView
 from teams.access import team_for_request
 from teams.models import Role
 
-from ..periods import parse_period
 from ..evaluation import KpiResult, PerspectiveResult, ScorecardResult, current_period, evaluate_scorecard
+from ..periods import parse_period
 from ..selectors import scorecards_of_team
 
 

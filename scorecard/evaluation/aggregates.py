@@ -34,7 +34,7 @@ def _bucket(model: type[MetricDay] | type[MetricMonth], field_name: str, periods
 
     One SQL expression: the ORM's Case(When(...)) spends milliseconds compiling two lookups per period.
     """
-    field = model._meta.get_field(field_name)
+    field: Any = model._meta.get_field(field_name)
     quote = connection.ops.quote_name
     column = f"{quote(model._meta.db_table)}.{quote(field.column or field_name)}"
     whens, params = [], []
@@ -99,7 +99,8 @@ def metrics_with_newest(query: Any) -> list[dict[str, Any]]:
     The newest point comes from the newest month's aggregate: an index walk per metric, whatever the history.
     """
     newest = MetricMonth.objects.filter(metric_id=OuterRef("pk")).order_by("-month").values("last_ts")[:1]
-    return list(Metric.objects.filter(query).annotate(newest=Subquery(newest)).values("pk", "team_id", "key", "newest"))
+    rows: Any = Metric.objects.filter(query).annotate(newest=Subquery(newest)).values("pk", "team_id", "key", "newest")
+    return list(rows)
 
 
 def newest_of(rows: list[dict[str, Any]]) -> dict[int, datetime | None]:

@@ -3,10 +3,11 @@
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from django.db.models import Prefetch
+from django.core.cache import cache
+from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 
 from strategy.models import StrategyMap
@@ -14,6 +15,7 @@ from strategy.models import StrategyMap
 from ..models import KPI, Perspective, Scorecard, Target
 from ..periods import Period, last_periods, period_containing
 from ..scoring import GREY, rollup
+from . import cache as results_cache
 from .engine import Loaded, evaluate_kpi, kpi_period
 from .results import KpiResult, PerspectiveResult, ScorecardResult
 
@@ -28,7 +30,7 @@ def current_period(scorecard: Scorecard, now: datetime | None = None) -> Period:
     return period_containing(team_today(scorecard.team.timezone, now), scorecard.frequency)
 
 
-def _kpi_queryset() -> object:
+def _kpi_queryset() -> QuerySet[KPI]:
     return KPI.objects.select_related("metric", "owner").prefetch_related(
         Prefetch("targets", queryset=Target.objects.order_by("period_start", "pk"))
     )
@@ -104,6 +106,24 @@ def evaluate_scorecards(
     if not scorecards or not periods:
         return result
     boards = _boards(scorecards, perspective_key)
+    last = len(periods) - 1
+    found: dict[tuple[int, int], ScorecardResult] = {}  # (scorecard id, period index) -> cached result
+    closed: dict[tuple[int, int], str] = {}  # what may be cached: closed periods without details
+    if perspective_key is None:
+        pairs = [
+            (board, index, period)
+            for board in boards
+            for index, period in enumerate(periods)
+            if (details != "all" and index != last) and _closed(board, period, now)
+        ]
+        keys = results_cache.result_keys([(board.scorecard, period) for board, _i, period in pairs])
+        closed = {(board.scorecard.pk, index): keys[(board.scorecard.pk, period)] for board, index, period in pairs}
+        stored = cache.get_many(list(closed.values())) if closed else {}
+        for board, index, period in pairs:
+            packed = stored.get(closed[(board.scorecard.pk, index)])
+            unpacked = results_cache.unpack(packed, board.scorecard, period, board.perspectives) if packed else None
+            if unpacked is not None:
+                found[(board.scorecard.pk, index)] = unpacked
     kpis_by_team: dict[int, list[KPI]] = defaultdict(list)
     wanted: set[Period] = set()
     running: dict[int, Period] = {}
@@ -112,40 +132,66 @@ def evaluate_scorecards(
         team = board.scorecard.team
         zones[team.pk] = ZoneInfo(team.timezone)
         kpis_by_team[team.pk].extend(board.kpis())
-        for kpi in board.kpis():
-            for number, period in enumerate(periods, start=1):
+        today = team_today(team.timezone, now)
+        owns: list[Period] = []
+        for index, period in enumerate(periods):
+            if (board.scorecard.pk, index) in found:
+                continue
+            for kpi in board.kpis():
                 own = kpi_period(kpi, period)
                 wanted.add(own)
-                if details == "all" or number == len(periods):
+                if details == "all" or index == last:
                     wanted.add(own.previous())  # progress of a level KPI against an earlier target
-    if with_forecast:  # per team one window of points that covers every running period of its KPIs
-        for board in boards:
-            team = board.scorecard.team
-            today = team_today(team.timezone, now)
-            owns = [kpi_period(k, p) for k in board.kpis() for p in periods if kpi_period(k, p).contains(today)]
-            if owns:
-                running[team.pk] = Period("span", min(o.start for o in owns), max(o.end for o in owns))
+                if with_forecast and own.contains(today):
+                    owns.append(own)
+        if owns:  # one window of points per team that covers every running period of its KPIs
+            running[team.pk] = Period("span", min(o.start for o in owns), max(o.end for o in owns))
     loaded = Loaded.load(kpis_by_team=kpis_by_team, periods=wanted, running=running, zones=zones)
+    fresh: dict[str, object] = {}
     for board in boards:
         team = board.scorecard.team
         today = team_today(team.timezone, now)
-        for number, period in enumerate(periods, start=1):
-            details_here = details == "all" or number == len(periods)
+        for index, period in enumerate(periods):
+            cached = found.get((board.scorecard.pk, index))
+            if cached is not None:
+                result[board.scorecard.pk].append(cached)
+                continue
+            details_here = details == "all" or index == last
             perspectives = [
                 (
                     perspective,
                     [
                         evaluate_kpi(
-                            kpi, _targets(kpi), team_id=team.pk, view=period, loaded=loaded, today=today, now=now,
-                            zone=zones[team.pk], details=details_here, with_forecast=with_forecast,
-                        )  # fmt: skip
+                            kpi,
+                            _targets(kpi),
+                            team_id=team.pk,
+                            view=period,
+                            loaded=loaded,
+                            today=today,
+                            now=now,
+                            zone=zones[team.pk],
+                            details=details_here,
+                            with_forecast=with_forecast,
+                        )
                         for kpi in kpis
                     ],
                 )
                 for perspective, kpis in board.perspectives
             ]
-            result[board.scorecard.pk].append(_roll_up(board.scorecard, period, perspectives, today))
+            evaluated = _roll_up(board.scorecard, period, perspectives, today)
+            result[board.scorecard.pk].append(evaluated)
+            key = closed.get((board.scorecard.pk, index))
+            if key is not None:
+                fresh[key] = results_cache.pack(evaluated)
+    if fresh:
+        cache.set_many(fresh, results_cache.TIMEOUT)
     return result
+
+
+def _closed(board: _Board, period: Period, now: datetime) -> bool:
+    """Ended, for every KPI's own period, more than the late-data window ago in the team's time zone."""
+    limit = team_today(board.scorecard.team.timezone, now) - timedelta(days=results_cache.late_data_days())
+    return all(kpi_period(kpi, period).end <= limit for kpi in board.kpis()) and period.end <= limit
 
 
 def evaluate_scorecard(
@@ -187,9 +233,17 @@ def kpi_series(
     return {
         kpi.pk: [
             evaluate_kpi(
-                kpi, _targets(kpi), team_id=team_id, view=period, loaded=loaded, today=today, now=now, zone=zone,
-                details=False, with_targets=with_targets,
-            )  # fmt: skip
+                kpi,
+                _targets(kpi),
+                team_id=team_id,
+                view=period,
+                loaded=loaded,
+                today=today,
+                now=now,
+                zone=zone,
+                details=False,
+                with_targets=with_targets,
+            )
             for period in periods_of[kpi.pk]
         ]
         for kpi in kpis
@@ -207,9 +261,16 @@ def kpi_current(*, kpi: KPI, now: datetime | None = None) -> KpiResult:
         kpis_by_team={team.pk: [kpi]}, periods=[own, own.previous()], running={team.pk: own}, zones={team.pk: zone}
     )
     return evaluate_kpi(
-        kpi, _targets(kpi), team_id=team.pk, view=own, loaded=loaded, today=today, now=now, zone=zone,
+        kpi,
+        _targets(kpi),
+        team_id=team.pk,
+        view=own,
+        loaded=loaded,
+        today=today,
+        now=now,
+        zone=zone,
         with_forecast=True,
-    )  # fmt: skip
+    )
 
 
 # --- The strategy map ------------------------------------------------------------------------------------------
@@ -274,4 +335,3 @@ def factor_statuses(*, strategy_map: StrategyMap, now: datetime | None = None) -
         factor_id: list(found.kpi_statuses)
         for factor_id, found in success_factor_results(strategy_map=strategy_map, now=now).items()
     }
-

@@ -13,8 +13,16 @@ from django.utils import timezone
 
 from metrics.models import Channel, Metric, MetricMonth
 
-from ..evaluation import KpiResult, PerspectiveResult, ScorecardResult, evaluate_scorecard, kpi_series, metric_keys
-from ..evaluation import series_end, team_today
+from ..evaluation import (
+    KpiResult,
+    PerspectiveResult,
+    ScorecardResult,
+    evaluate_scorecard,
+    kpi_series,
+    metric_keys,
+    series_end,
+    team_today,
+)
 from ..evaluation.engine import metrics_query
 from ..models import KPI, Action, Perspective, Scorecard
 from ..periods import Period

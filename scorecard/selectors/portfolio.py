@@ -24,10 +24,10 @@ from django.utils import timezone
 from teams.access import visible_team_roles
 from teams.models import Team
 
+from ..evaluation import KpiResult, ScorecardResult, evaluate_scorecards, team_today
 from ..models import Action, PerspectiveKey, Scorecard
 from ..periods import Period, last_periods
 from ..scoring import GREY, RED, rollup
-from ..evaluation import KpiResult, ScorecardResult, evaluate_scorecards, team_today
 
 TREND_PERIODS = {"week": 12, "month": 12, "quarter": 8, "year": 5}
 RED_KPI_LIMIT = 250

@@ -18,10 +18,10 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from ..evaluation import KpiResult, current_period, evaluate_scorecards, team_today
 from ..models import KPI, Action, NotificationPreference, Scorecard
 from ..periods import Period
 from ..scoring import RED
-from ..evaluation import KpiResult, current_period, evaluate_scorecards, team_today
 from ..selectors import overdue_actions
 
 User = get_user_model()

@@ -4,9 +4,9 @@ import pytest
 from django.core.management import call_command
 
 from metrics.models import DataPoint
-from scorecard.models import KPI, Action, Scorecard, Target
 from scorecard.evaluation import current_period
 from scorecard.evaluation import evaluate_scorecard as scorecard_scores
+from scorecard.models import KPI, Action, Scorecard, Target
 
 pytestmark = pytest.mark.django_db
 

@@ -5,10 +5,10 @@ from datetime import UTC, datetime
 import pytest
 
 from scorecard import services
-from scorecard.periods import parse_period
 from scorecard.evaluation import evaluate_scorecard as scorecard_scores
 from scorecard.evaluation.aggregates import EMPTY, metrics_with_newest, period_values
-from scorecard.tests.conftest import AMS, local
+from scorecard.periods import parse_period
+from scorecard.tests.conftest import local
 
 pytestmark = pytest.mark.django_db
 

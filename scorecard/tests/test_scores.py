@@ -6,9 +6,9 @@ import pytest
 from django.urls import reverse
 
 from scorecard import services
-from scorecard.periods import parse_period
 from scorecard.evaluation import evaluate_scorecard as scorecard_scores
 from scorecard.evaluation import kpi_series
+from scorecard.periods import parse_period
 from scorecard.tests.conftest import AMS, local
 
 pytestmark = pytest.mark.django_db

@@ -13,12 +13,12 @@ from scorecard_site.charts import figure_payload
 from teams.access import team_for_member
 from teams.models import Team
 
+from ..evaluation import ScorecardResult, current_period, evaluate_scorecard, evaluate_scorecards
 from ..exports import ExportKpiRow, ExportPerspective, ExportScorecard, to_csv, to_xlsx
 from ..figures import kpi_period_chart
 from ..models import Action, Scorecard
 from ..periods import Period, last_periods, parse_period
 from ..scoring import RED, round_score
-from ..evaluation import ScorecardResult, current_period, evaluate_scorecard, evaluate_scorecards
 from ..selectors import actions_of_team, scorecards_of_team
 from ..selectors.portfolio import TREND_PERIODS
 

@@ -15,9 +15,9 @@ from teams.history import history_of
 from teams.models import Role
 
 from .. import services
+from ..evaluation import kpi_current, kpi_series, team_today
 from ..forms import KpiForm, ValueEntryForm
 from ..models import KPI
-from ..evaluation import kpi_current, kpi_series, team_today
 from ..selectors import kpis_of_team, perspectives_of_team
 from ..selectors.dashboards import KpiRow, kpi_sources, with_overdue
 from .common import call_service, confirm_page, form_page

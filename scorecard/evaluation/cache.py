@@ -1,0 +1,146 @@
+"""Results of closed periods, cached per (scorecard, period), so a trend of many periods costs one period's work.
+
+A period is *closed* once it has ended more than `SCORECARD_LATE_DATA_DAYS` (default 7) days ago in the team's time
+zone: data may still arrive late until then. A closed period's result does not depend on today, only on the
+points, the targets and the KPI definitions, so it is kept under a key that names a version of each:
+* the team's data version, bumped (after commit) by every write or delete of data points (`metrics.aggregates`);
+* the scorecard's structure version, bumped by every save or delete of the scorecard, its perspectives, KPIs and
+  targets (signals below);
+* `RULES_VERSION`, raised by hand when a scoring rule changes.
+A missing version (a cold or evicted cache) starts at a new random value, so an old entry is never read again.
+Only the compact numbers are stored; the KPI objects are the caller's live ones. Progress and staleness (shown for
+the last period only) are never cached.
+"""
+
+import secrets
+from typing import Any
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
+from django.db.models.signals import post_delete, post_save
+
+from metrics.aggregates import data_version_key
+
+from ..models import KPI, Perspective, Scorecard, Target
+from ..periods import Period
+from .results import KpiResult, PerspectiveResult, ScorecardResult
+from .targets import Bar
+
+RULES_VERSION = 1
+TIMEOUT = 7 * 24 * 3600
+
+
+def late_data_days() -> int:
+    return int(getattr(settings, "SCORECARD_LATE_DATA_DAYS", 7))
+
+
+def _versions(keys: list[str]) -> dict[str, str]:
+    found = cache.get_many(keys)
+    missing = {key: secrets.token_hex(4) for key in keys if key not in found}
+    if missing:
+        cache.set_many(missing, TIMEOUT)
+        found.update(missing)
+    return found
+
+
+def structure_version_key(scorecard_id: int) -> str:
+    return f"sc-structure-v:{scorecard_id}"
+
+
+def _bump_structure(scorecard_id: int | None) -> None:
+    if scorecard_id is not None:
+        key = structure_version_key(scorecard_id)
+        transaction.on_commit(lambda: cache.delete(key))
+
+
+def result_keys(scorecards_periods: list[tuple[Scorecard, Period]]) -> dict[tuple[int, Period], str]:
+    """The cache key of each (scorecard, closed period): two cache round trips for the versions."""
+    version_keys = {data_version_key(s.team_id) for s, _p in scorecards_periods}
+    version_keys |= {structure_version_key(s.pk) for s, _p in scorecards_periods}
+    versions = _versions(sorted(version_keys))
+    return {
+        (s.pk, p): f"sc-result:{RULES_VERSION}:{s.pk}:{p.kind}:{p.start}:"
+        f"{versions[data_version_key(s.team_id)]}:{versions[structure_version_key(s.pk)]}"
+        for s, p in scorecards_periods
+    }
+
+
+def pack(result: ScorecardResult) -> dict[str, Any]:
+    return {
+        "score": result.score,
+        "status": result.status,
+        "perspectives": [
+            (p.perspective.pk, p.score, p.status,
+             [(i.kpi.pk, i.period.kind, i.period.start, i.period.end, i.actual, i.bar.goal, i.bar.red_flag,
+               i.bar.goal_high, i.bar.red_flag_high, i.score, i.status, i.period_goal) for i in p.kpis])
+            for p in result.perspectives
+        ],
+    }  # fmt: skip
+
+
+def unpack(
+    packed: dict[str, Any], scorecard: Scorecard, period: Period, perspectives: list[tuple[Perspective, list[KPI]]]
+) -> ScorecardResult | None:
+    """The cached result with the caller's live objects; None when the structure no longer matches."""
+    stored = packed["perspectives"]
+    if [p.pk for p, _k in perspectives] != [row[0] for row in stored]:
+        return None
+    result = ScorecardResult(scorecard, period, packed["score"], packed["status"])
+    for (perspective, kpis), (_pk, score, status, items) in zip(perspectives, stored, strict=True):
+        if [kpi.pk for kpi in kpis] != [item[0] for item in items]:
+            return None
+        kpi_results = [
+            KpiResult(
+                kpi=kpi,
+                period=Period(kind, start, end),
+                actual=actual,
+                bar=Bar(goal, red_flag, goal_high, high_flag),
+                score=kpi_score,
+                status=kpi_status,
+                progress=None,
+                forecast=None,
+                forecast_status="grey",
+                stale=False,
+                newest=None,
+                metric=kpi.metric if kpi.metric_id else None,
+                period_goal=period_goal,
+            )
+            for kpi, (
+                _k,
+                kind,
+                start,
+                end,
+                actual,
+                goal,
+                red_flag,
+                goal_high,
+                high_flag,
+                kpi_score,
+                kpi_status,
+                period_goal,
+            ) in zip(kpis, items, strict=True)
+        ]
+        result.perspectives.append(PerspectiveResult(perspective, score, status, kpi_results))
+    return result
+
+
+def _on_structure_change(sender: type, instance: Any, **kwargs: Any) -> None:
+    if isinstance(instance, Scorecard):
+        _bump_structure(instance.pk)
+    elif isinstance(instance, Perspective):
+        _bump_structure(instance.scorecard_id)
+    elif isinstance(instance, KPI):
+        _bump_structure(
+            Perspective.objects.filter(pk=instance.perspective_id).values_list("scorecard_id", flat=True).first()
+        )
+    elif isinstance(instance, Target):
+        _bump_structure(
+            KPI.objects.filter(pk=instance.kpi_id).values_list("perspective__scorecard_id", flat=True).first()
+        )
+
+
+def connect() -> None:
+    for model in (Scorecard, Perspective, KPI, Target):
+        post_save.connect(_on_structure_change, sender=model, dispatch_uid=f"eval-cache-save-{model.__name__}")
+        post_delete.connect(_on_structure_change, sender=model, dispatch_uid=f"eval-cache-delete-{model.__name__}")
