@@ -13,7 +13,7 @@ from strategy.models import StrategyMap, SuccessFactor
 from teams.access import ancestor_ids
 from teams.models import Team
 
-from .models import KPI, Action, NotificationPreference, Perspective, Scorecard, Target
+from .models import KPI, Action, Aggregation, NotificationPreference, Perspective, Scorecard, Target
 
 User = get_user_model()
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -44,6 +44,9 @@ class PerspectiveForm(forms.ModelForm):
     class Meta:
         model = Perspective
         fields = ["name", "question", "order", "weight"]
+
+
+KPI_AGGREGATIONS = list(Aggregation.choices)
 
 
 class KpiForm(forms.ModelForm):
@@ -79,6 +82,11 @@ class KpiForm(forms.ModelForm):
             objective__strategy_map=scorecard.strategy_map
         )
         self.fields["owner"].queryset = team_members(team)  # type: ignore[attr-defined]
+        if self.instance.pk is None:  # a new KPI: the aggregation follows its source unless chosen
+            aggregation: Any = self.fields["aggregation"]
+            aggregation.required = False
+            aggregation.choices = [("", _("Automatic: last for values entered by hand, else sum")), *KPI_AGGREGATIONS]
+            self.initial["aggregation"] = ""
 
 
 class TargetForm(forms.ModelForm):

@@ -47,7 +47,7 @@ def _number(text: str) -> float:
 
 def test_every_page_and_endpoint_shows_the_same_numbers_for_a_kpi_and_period(client_for, scorecard, red_leads):
     period = current_period(scorecard)
-    reference = [i for p in evaluate_scorecard(scorecard=scorecard, period=period).perspectives for i in p.kpis][0]
+    reference = next(i for p in evaluate_scorecard(scorecard=scorecard, period=period).perspectives for i in p.kpis)
     assert reference.status == "red" and reference.in_progress
     goal, score, label = round(reference.goal, 0), round(reference.score, 2), "Behind pace"
     client = client_for("viewer")
@@ -59,13 +59,15 @@ def test_every_page_and_endpoint_shows_the_same_numbers_for_a_kpi_and_period(cli
         1.0, pytest.approx(reference.goal), score, "red", True,
     )  # fmt: skip
 
-    rows = csv.DictReader(io.StringIO(client.get(reverse("scorecard:scorecard-export-csv", args=[team, scorecard.pk]) + query).content.decode()))  # fmt: skip
+    exported = client.get(reverse("scorecard:scorecard-export-csv", args=[team, scorecard.pk]) + query)
+    rows = csv.DictReader(io.StringIO(exported.content.decode()))
     row = next(r for r in rows if r["kpi"] == "Leads")
     assert (float(row["actual"]), float(row["goal"]), float(row["score"]), row["status"], row["in_progress"]) == (
         1.0, pytest.approx(reference.goal), score, "red", "true",
     )  # fmt: skip
 
-    book = load_workbook(io.BytesIO(client.get(reverse("scorecard:scorecard-export-xlsx", args=[team, scorecard.pk]) + query).content))  # fmt: skip
+    workbook = client.get(reverse("scorecard:scorecard-export-xlsx", args=[team, scorecard.pk]) + query)
+    book = load_workbook(io.BytesIO(workbook.content))
     sheet = next(s for s in book.worksheets if s.cell(row=2, column=1).value == "Leads")
     assert [sheet.cell(row=2, column=c).value for c in (3, 4, 6, 7)] == [
         1.0,
@@ -153,6 +155,7 @@ def test_pages_take_as_many_queries_for_3_years_of_points_as_for_1(client_for, u
         "portfolio": reverse("scorecard:portfolio"),
     }[page]
     one_year = _queries(client, url)
-    points = [PointIn(m.pk, timezone.now() - timedelta(days=d), 1.0) for m in Metric.objects.all() for d in range(365, 3 * 365, 5)]  # fmt: skip
+    earlier = range(365, 3 * 365, 5)  # two more years of points before the first one
+    points = [PointIn(m.pk, timezone.now() - timedelta(days=d), 1.0) for m in Metric.objects.all() for d in earlier]
     datapoints_upsert(points=points, source=Source.API)
     assert _queries(client, url) == one_year
