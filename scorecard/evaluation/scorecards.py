@@ -30,10 +30,13 @@ def current_period(scorecard: Scorecard, now: datetime | None = None) -> Period:
     return period_containing(team_today(scorecard.team.timezone, now), scorecard.frequency)
 
 
-def _kpi_queryset() -> QuerySet[KPI]:
-    return KPI.objects.select_related("metric", "owner").prefetch_related(
-        Prefetch("targets", queryset=Target.objects.order_by("period_start", "pk"))
-    )
+def _kpi_queryset(since: date | None = None) -> QuerySet[KPI]:
+    """KPIs with metric, owner and targets; `since`: only the targets still running on or after that day (older
+    ones cannot apply to the periods asked for, and would make the work grow with the years of history)."""
+    targets = Target.objects.order_by("period_start", "pk")
+    if since is not None:
+        targets = targets.filter(period_end__gte=since)
+    return KPI.objects.select_related("metric", "owner").prefetch_related(Prefetch("targets", queryset=targets))
 
 
 @dataclass
@@ -47,14 +50,16 @@ class _Board:
         return [kpi for _perspective, kpis in self.perspectives for kpi in kpis]
 
 
-def _boards(scorecards: Sequence[Scorecard], perspective_key: str | None = None) -> list[_Board]:
+def _boards(
+    scorecards: Sequence[Scorecard], perspective_key: str | None = None, since: date | None = None
+) -> list[_Board]:
     """Perspectives, KPIs (metric, owner) and targets of the scorecards: three queries for any number."""
     by_id = {scorecard.pk: scorecard for scorecard in scorecards}
     perspectives = Perspective.objects.filter(scorecard__in=list(by_id))
     if perspective_key is not None:
         perspectives = perspectives.filter(key=perspective_key)
     grouped: dict[int, list[tuple[Perspective, list[KPI]]]] = {pk: [] for pk in by_id}
-    for perspective in perspectives.prefetch_related(Prefetch("kpis", queryset=_kpi_queryset())).order_by(
+    for perspective in perspectives.prefetch_related(Prefetch("kpis", queryset=_kpi_queryset(since))).order_by(
         "scorecard_id", "order", "pk"
     ):
         perspective.scorecard = by_id[perspective.scorecard_id]  # no query when a template follows it
@@ -94,18 +99,22 @@ def evaluate_scorecards(
     with_forecast: bool = False,
     details: str = "last",
     perspective_key: str | None = None,
+    all_targets: bool = False,
 ) -> dict[int, list[ScorecardResult]]:
     """For each scorecard id its result in each of `periods` (same order). Constant queries: 3 for the structure,
     2 for metrics and aggregates, 1 more for the running period's points when `with_forecast`.
 
     `details`: "last" fills progress and staleness in the last period only (earlier ones are a trend), "all" in
-    every period. Callers pass scorecards with `team` loaded (select_related).
+    every period. Only targets that can apply to `periods` are loaded, unless `all_targets` (the KPIs' series
+    read older ones). Callers pass scorecards with `team` loaded (select_related).
     """
     now = now or timezone.now()
     result: dict[int, list[ScorecardResult]] = {scorecard.pk: [] for scorecard in scorecards}
     if not scorecards or not periods:
         return result
-    boards = _boards(scorecards, perspective_key)
+    # A KPI's own period may be the year around a viewed month: targets that ended a year before cannot apply.
+    since = None if all_targets else min(p.start for p in periods) - timedelta(days=373)
+    boards = _boards(scorecards, perspective_key, since=since)
     last = len(periods) - 1
     found: dict[tuple[int, int], ScorecardResult] = {}  # (scorecard id, period index) -> cached result
     closed: dict[tuple[int, int], str] = {}  # what may be cached: closed periods without details
@@ -199,7 +208,12 @@ def evaluate_scorecard(
 ) -> ScorecardResult:
     """One scorecard in one period with forecasts: what the dashboards, the scores API and the exports show."""
     return evaluate_scorecards(
-        scorecards=[scorecard], periods=[period], now=now, with_forecast=True, perspective_key=perspective_key
+        scorecards=[scorecard],
+        periods=[period],
+        now=now,
+        with_forecast=True,
+        perspective_key=perspective_key,
+        all_targets=True,
     )[scorecard.pk][0]
 
 
