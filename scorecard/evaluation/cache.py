@@ -8,11 +8,13 @@ points, the targets and the KPI definitions, so it is kept under a key that name
   targets (signals below);
 * `RULES_VERSION`, raised by hand when a scoring rule changes.
 A missing version (a cold or evicted cache) starts at a new random value, so an old entry is never read again.
-Only the compact numbers are stored; the KPI objects are the caller's live ones. Progress and staleness (shown for
-the last period only) are never cached.
+A running or recent period is cached too, for the team's current date only (its pace moves by the day), when
+no forecast is asked for (forecasts move by the minute: dashboards, the API and exports always compute afresh).
+Only the compact numbers are stored; the KPI objects are the caller's live ones; staleness is recomputed.
 """
 
 import secrets
+from datetime import datetime
 from typing import Any
 
 from django.conf import settings
@@ -24,6 +26,7 @@ from metrics.aggregates import data_version_key
 
 from ..models import KPI, Perspective, Scorecard, Target
 from ..periods import Period
+from ..scoring import is_stale
 from .results import KpiResult, PerspectiveResult, ScorecardResult
 from .targets import Bar
 
@@ -54,15 +57,17 @@ def _bump_structure(scorecard_id: int | None) -> None:
         transaction.on_commit(lambda: cache.delete(key))
 
 
-def result_keys(scorecards_periods: list[tuple[Scorecard, Period]]) -> dict[tuple[int, Period], str]:
-    """The cache key of each (scorecard, closed period): two cache round trips for the versions."""
-    version_keys = {data_version_key(s.team_id) for s, _p in scorecards_periods}
-    version_keys |= {structure_version_key(s.pk) for s, _p in scorecards_periods}
+def result_keys(scorecards_periods: list[tuple[Scorecard, Period, str]]) -> dict[tuple[int, Period], str]:
+    """The cache key of each (scorecard, period, variant): two cache round trips for the versions. The variant
+    names what else the result depends on: nothing for a closed period, the team's date (and whether progress
+    is in it) for a running or recent one."""
+    version_keys = {data_version_key(s.team_id) for s, _p, _v in scorecards_periods}
+    version_keys |= {structure_version_key(s.pk) for s, _p, _v in scorecards_periods}
     versions = _versions(sorted(version_keys))
     return {
-        (s.pk, p): f"sc-result:{RULES_VERSION}:{s.pk}:{p.kind}:{p.start}:"
+        (s.pk, p): f"sc-result:{RULES_VERSION}:{s.pk}:{p.kind}:{p.start}:{variant}:"
         f"{versions[data_version_key(s.team_id)]}:{versions[structure_version_key(s.pk)]}"
-        for s, p in scorecards_periods
+        for s, p, variant in scorecards_periods
     }
 
 
@@ -73,56 +78,56 @@ def pack(result: ScorecardResult) -> dict[str, Any]:
         "perspectives": [
             (p.perspective.pk, p.score, p.status,
              [(i.kpi.pk, i.period.kind, i.period.start, i.period.end, i.actual, i.bar.goal, i.bar.red_flag,
-               i.bar.goal_high, i.bar.red_flag_high, i.score, i.status, i.period_goal) for i in p.kpis])
+               i.bar.goal_high, i.bar.red_flag_high, i.score, i.status, i.period_goal, i.progress, i.newest,
+               i.in_progress) for i in p.kpis], p.in_progress)
             for p in result.perspectives
         ],
+        "in_progress": result.in_progress,
     }  # fmt: skip
 
 
 def unpack(
-    packed: dict[str, Any], scorecard: Scorecard, period: Period, perspectives: list[tuple[Perspective, list[KPI]]]
+    packed: dict[str, Any],
+    scorecard: Scorecard,
+    period: Period,
+    perspectives: list[tuple[Perspective, list[KPI]]],
+    *,
+    now: datetime,
+    details: bool,
 ) -> ScorecardResult | None:
-    """The cached result with the caller's live objects; None when the structure no longer matches."""
+    """The cached result with the caller's live objects; None when the structure no longer matches. Staleness is
+    worked out again from the cached newest point: it depends on the moment, not only on the data."""
     stored = packed["perspectives"]
     if [p.pk for p, _k in perspectives] != [row[0] for row in stored]:
         return None
-    result = ScorecardResult(scorecard, period, packed["score"], packed["status"])
-    for (perspective, kpis), (_pk, score, status, items) in zip(perspectives, stored, strict=True):
+    result = ScorecardResult(scorecard, period, packed["score"], packed["status"], in_progress=packed["in_progress"])
+    for (perspective, kpis), (_pk, score, status, items, running) in zip(perspectives, stored, strict=True):
         if [kpi.pk for kpi in kpis] != [item[0] for item in items]:
             return None
-        kpi_results = [
-            KpiResult(
-                kpi=kpi,
-                period=Period(kind, start, end),
-                actual=actual,
-                bar=Bar(goal, red_flag, goal_high, high_flag),
-                score=kpi_score,
-                status=kpi_status,
-                progress=None,
-                forecast=None,
-                forecast_status="grey",
-                stale=False,
-                newest=None,
-                metric=kpi.metric if kpi.metric_id else None,
-                period_goal=period_goal,
-            )
-            for kpi, (
-                _k,
-                kind,
-                start,
-                end,
-                actual,
-                goal,
-                red_flag,
-                goal_high,
-                high_flag,
-                kpi_score,
-                kpi_status,
-                period_goal,
-            ) in zip(kpis, items, strict=True)
-        ]
-        result.perspectives.append(PerspectiveResult(perspective, score, status, kpi_results))
+        kpi_results = [_kpi_result(kpi, item, now=now, details=details) for kpi, item in zip(kpis, items, strict=True)]
+        result.perspectives.append(PerspectiveResult(perspective, score, status, kpi_results, running))
     return result
+
+
+def _kpi_result(kpi: KPI, item: tuple, *, now: datetime, details: bool) -> KpiResult:
+    (_pk, kind, start, end, actual, goal, red_flag, goal_high, high_flag, score, status, period_goal, progress,
+     newest, in_progress) = item  # fmt: skip
+    return KpiResult(
+        kpi=kpi,
+        period=Period(kind, start, end),
+        actual=actual,
+        bar=Bar(goal, red_flag, goal_high, high_flag),
+        score=score,
+        status=status,
+        progress=progress,
+        forecast=None,
+        forecast_status="grey",
+        stale=details and is_stale(newest, frequency=kpi.frequency, now=now),
+        newest=newest,
+        metric=kpi.metric if kpi.metric_id else None,
+        in_progress=in_progress,
+        period_goal=period_goal,
+    )
 
 
 def _on_structure_change(sender: type, instance: Any, **kwargs: Any) -> None:

@@ -30,13 +30,8 @@ def current_period(scorecard: Scorecard, now: datetime | None = None) -> Period:
     return period_containing(team_today(scorecard.team.timezone, now), scorecard.frequency)
 
 
-def _kpi_queryset(since: date | None = None) -> QuerySet[KPI]:
-    """KPIs with metric, owner and targets; `since`: only the targets still running on or after that day (older
-    ones cannot apply to the periods asked for, and would make the work grow with the years of history)."""
-    targets = Target.objects.order_by("period_start", "pk")
-    if since is not None:
-        targets = targets.filter(period_end__gte=since)
-    return KPI.objects.select_related("metric", "owner").prefetch_related(Prefetch("targets", queryset=targets))
+def _kpi_queryset() -> QuerySet[KPI]:
+    return KPI.objects.select_related("metric", "owner")
 
 
 @dataclass
@@ -50,23 +45,20 @@ class _Board:
         return [kpi for _perspective, kpis in self.perspectives for kpi in kpis]
 
 
-def _boards(
-    scorecards: Sequence[Scorecard], perspective_key: str | None = None, since: date | None = None
-) -> list[_Board]:
-    """Perspectives, KPIs (metric, owner) and targets of the scorecards: three queries for any number."""
+def _boards(scorecards: Sequence[Scorecard], perspective_key: str | None = None) -> list[_Board]:
+    """Perspectives and KPIs (metric, owner) of the scorecards: two queries for any number (targets follow)."""
     by_id = {scorecard.pk: scorecard for scorecard in scorecards}
     perspectives = Perspective.objects.filter(scorecard__in=list(by_id))
     if perspective_key is not None:
         perspectives = perspectives.filter(key=perspective_key)
     grouped: dict[int, list[tuple[Perspective, list[KPI]]]] = {pk: [] for pk in by_id}
-    for perspective in perspectives.prefetch_related(Prefetch("kpis", queryset=_kpi_queryset(since))).order_by(
+    for perspective in perspectives.prefetch_related(Prefetch("kpis", queryset=_kpi_queryset())).order_by(
         "scorecard_id", "order", "pk"
     ):
         perspective.scorecard = by_id[perspective.scorecard_id]  # no query when a template follows it
         kpis = list(perspective.kpis.all())
         for kpi in kpis:
             kpi.perspective = perspective
-            kpi.sorted_targets = list(kpi.targets.all())  # type: ignore[attr-defined]
         grouped[perspective.scorecard_id].append((perspective, kpis))
     return [_Board(by_id[pk], grouped[pk]) for pk in by_id]
 
@@ -114,25 +106,32 @@ def evaluate_scorecards(
         return result
     # A KPI's own period may be the year around a viewed month: targets that ended a year before cannot apply.
     since = None if all_targets else min(p.start for p in periods) - timedelta(days=373)
-    boards = _boards(scorecards, perspective_key, since=since)
+    boards = _boards(scorecards, perspective_key)
     last = len(periods) - 1
     found: dict[tuple[int, int], ScorecardResult] = {}  # (scorecard id, period index) -> cached result
-    closed: dict[tuple[int, int], str] = {}  # what may be cached: closed periods without details
-    if perspective_key is None:
+    closed: dict[tuple[int, int], str] = {}  # (scorecard id, period index) -> its cache key
+    if perspective_key is None and not with_forecast:
         pairs = [
-            (board, index, period)
+            (board, index, period, _variant(board, period, now, details=details == "all" or index == last))
             for board in boards
             for index, period in enumerate(periods)
-            if (details != "all" and index != last) and _closed(board, period, now)
         ]
-        keys = results_cache.result_keys([(board.scorecard, period) for board, _i, period in pairs])
-        closed = {(board.scorecard.pk, index): keys[(board.scorecard.pk, period)] for board, index, period in pairs}
+        keys = results_cache.result_keys([(board.scorecard, period, variant) for board, _i, period, variant in pairs])
+        closed = {(board.scorecard.pk, index): keys[(board.scorecard.pk, period)] for board, index, period, _v in pairs}
         stored = cache.get_many(list(closed.values())) if closed else {}
-        for board, index, period in pairs:
+        for board, index, period, _variant_name in pairs:
             packed = stored.get(closed[(board.scorecard.pk, index)])
-            unpacked = results_cache.unpack(packed, board.scorecard, period, board.perspectives) if packed else None
+            details_here = details == "all" or index == last
+            unpacked = (
+                results_cache.unpack(packed, board.scorecard, period, board.perspectives, now=now, details=details_here)
+                if packed
+                else None
+            )
             if unpacked is not None:
                 found[(board.scorecard.pk, index)] = unpacked
+    _load_targets(
+        [board for board in boards if any((board.scorecard.pk, i) not in found for i in range(len(periods)))], since
+    )
     kpis_by_team: dict[int, list[KPI]] = defaultdict(list)
     wanted: set[Period] = set()
     running: dict[int, Period] = {}
@@ -189,7 +188,7 @@ def evaluate_scorecards(
             ]
             evaluated = _roll_up(board.scorecard, period, perspectives, today)
             result[board.scorecard.pk].append(evaluated)
-            key = closed.get((board.scorecard.pk, index))
+            key = closed.get((board.scorecard.pk, index))  # every period may be cached (see cache.py)
             if key is not None:
                 fresh[key] = results_cache.pack(evaluated)
     if fresh:
@@ -197,10 +196,29 @@ def evaluate_scorecards(
     return result
 
 
-def _closed(board: _Board, period: Period, now: datetime) -> bool:
-    """Ended, for every KPI's own period, more than the late-data window ago in the team's time zone."""
-    limit = team_today(board.scorecard.team.timezone, now) - timedelta(days=results_cache.late_data_days())
-    return all(kpi_period(kpi, period).end <= limit for kpi in board.kpis()) and period.end <= limit
+def _variant(board: _Board, period: Period, now: datetime, *, details: bool) -> str:
+    """What a cached result depends on besides data and structure: nothing once the period is closed (ended, for
+    every KPI's own period, more than the late-data window ago in the team's time zone), else the team's date."""
+    today = team_today(board.scorecard.team.timezone, now)
+    limit = today - timedelta(days=results_cache.late_data_days())
+    if all(kpi_period(kpi, period).end <= limit for kpi in board.kpis()) and period.end <= limit:
+        return "closed"
+    return f"{today.isoformat()}:{'details' if details else 'plain'}"
+
+
+def _load_targets(boards: list[_Board], since: date | None) -> None:
+    """The targets of the KPIs that are evaluated (not read from the cache): one query."""
+    kpis = [kpi for board in boards for kpi in board.kpis()]
+    if not kpis:
+        return
+    targets = Target.objects.filter(kpi__in=kpis).order_by("period_start", "pk")
+    if since is not None:
+        targets = targets.filter(period_end__gte=since)
+    by_kpi: dict[int, list[Target]] = defaultdict(list)
+    for target in targets:
+        by_kpi[target.kpi_id].append(target)
+    for kpi in kpis:
+        kpi.sorted_targets = by_kpi.get(kpi.pk, [])  # type: ignore[attr-defined]
 
 
 def evaluate_scorecard(
