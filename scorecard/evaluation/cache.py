@@ -14,7 +14,8 @@ Only the compact numbers are stored; the KPI objects are the caller's live ones;
 """
 
 import secrets
-from datetime import datetime
+from datetime import date, datetime
+from functools import lru_cache
 from typing import Any
 
 from django.conf import settings
@@ -71,8 +72,14 @@ def result_keys(scorecards_periods: list[tuple[Scorecard, Period, str]]) -> dict
     }
 
 
+def shape(perspectives: list[tuple[Perspective, list[KPI]]]) -> tuple:
+    """The perspective and KPI ids in order: a cached result fits only the structure it was made for."""
+    return tuple((perspective.id, tuple(kpi.id for kpi in kpis)) for perspective, kpis in perspectives)
+
+
 def pack(result: ScorecardResult) -> dict[str, Any]:
     return {
+        "shape": tuple((p.perspective.id, tuple(i.kpi.id for i in p.kpis)) for p in result.perspectives),
         "score": result.score,
         "status": result.status,
         "perspectives": [
@@ -94,19 +101,23 @@ def unpack(
     *,
     now: datetime,
     details: bool,
+    board_shape: tuple,
 ) -> ScorecardResult | None:
     """The cached result with the caller's live objects; None when the structure no longer matches. Staleness is
     worked out again from the cached newest point: it depends on the moment, not only on the data."""
     stored = packed["perspectives"]
-    if [p.pk for p, _k in perspectives] != [row[0] for row in stored]:
+    if packed.get("shape") != board_shape:
         return None
     result = ScorecardResult(scorecard, period, packed["score"], packed["status"], in_progress=packed["in_progress"])
     for (perspective, kpis), (_pk, score, status, items, running) in zip(perspectives, stored, strict=True):
-        if [kpi.pk for kpi in kpis] != [item[0] for item in items]:
-            return None
         kpi_results = [_kpi_result(kpi, item, now=now, details=details) for kpi, item in zip(kpis, items, strict=True)]
         result.perspectives.append(PerspectiveResult(perspective, score, status, kpi_results, running))
     return result
+
+
+@lru_cache(maxsize=4096)
+def _period(kind: str, start: date, end: date) -> Period:
+    return Period(kind, start, end)
 
 
 def _kpi_result(kpi: KPI, item: tuple, *, now: datetime, details: bool) -> KpiResult:
@@ -114,7 +125,7 @@ def _kpi_result(kpi: KPI, item: tuple, *, now: datetime, details: bool) -> KpiRe
      newest, in_progress) = item  # fmt: skip
     return KpiResult(
         kpi=kpi,
-        period=Period(kind, start, end),
+        period=_period(kind, start, end),
         actual=actual,
         bar=Bar(goal, red_flag, goal_high, high_flag),
         score=score,

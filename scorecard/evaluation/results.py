@@ -11,7 +11,7 @@ from .labels import status_label
 from .targets import Bar
 
 
-@dataclass
+@dataclass(slots=True)
 class KpiResult:
     kpi: KPI
     period: Period  # the KPI's own period: the viewed period, or its native period when the view is shorter

@@ -119,11 +119,20 @@ def evaluate_scorecards(
         keys = results_cache.result_keys([(board.scorecard, period, variant) for board, _i, period, variant in pairs])
         closed = {(board.scorecard.pk, index): keys[(board.scorecard.pk, period)] for board, index, period, _v in pairs}
         stored = cache.get_many(list(closed.values())) if closed else {}
+        shapes = {board.scorecard.pk: results_cache.shape(board.perspectives) for board in boards}
         for board, index, period, _variant_name in pairs:
             packed = stored.get(closed[(board.scorecard.pk, index)])
             details_here = details == "all" or index == last
             unpacked = (
-                results_cache.unpack(packed, board.scorecard, period, board.perspectives, now=now, details=details_here)
+                results_cache.unpack(
+                    packed,
+                    board.scorecard,
+                    period,
+                    board.perspectives,
+                    now=now,
+                    details=details_here,
+                    board_shape=shapes[board.scorecard.pk],
+                )
                 if packed
                 else None
             )
@@ -154,7 +163,9 @@ def evaluate_scorecards(
                     owns.append(own)
         if owns:  # one window of points per team that covers every running period of its KPIs
             running[team.pk] = Period("span", min(o.start for o in owns), max(o.end for o in owns))
-    loaded = Loaded.load(kpis_by_team=kpis_by_team, periods=wanted, running=running, zones=zones)
+    loaded = (
+        Loaded.load(kpis_by_team=kpis_by_team, periods=wanted, running=running, zones=zones) if wanted else Loaded()
+    )
     fresh: dict[str, object] = {}
     for board in boards:
         team = board.scorecard.team
