@@ -26,9 +26,9 @@ from django.test.utils import CaptureQueriesContext  # noqa: E402
 from metrics.models import Metric, Source  # noqa: E402
 from metrics.services import PointIn, datapoints_upsert  # noqa: E402
 from scorecard import services  # noqa: E402
+from scorecard.evaluation import evaluate_scorecard  # noqa: E402
 from scorecard.models import Scorecard  # noqa: E402
 from scorecard.periods import parse_period  # noqa: E402
-from scorecard.evaluation import evaluate_scorecard  # noqa: E402
 from strategy.models import StrategyMap  # noqa: E402
 from teams.models import Team  # noqa: E402
 
