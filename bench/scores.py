@@ -2,7 +2,7 @@
 
 Usage: DATABASE_URL=postgres://... .venv/bin/python bench/scores.py [kpis] [days]
 Creates a throw-away team "bench-scores" (deleted first), KPIs with daily points, and times
-scorecard_scores for a month, a quarter and a year.
+evaluation.evaluate_scorecard for a month, a quarter and a year.
 """
 
 import os
@@ -26,9 +26,9 @@ from django.test.utils import CaptureQueriesContext  # noqa: E402
 from metrics.models import Metric, Source  # noqa: E402
 from metrics.services import PointIn, datapoints_upsert  # noqa: E402
 from scorecard import services  # noqa: E402
+from scorecard.evaluation import evaluate_scorecard  # noqa: E402
 from scorecard.models import Scorecard  # noqa: E402
 from scorecard.periods import parse_period  # noqa: E402
-from scorecard.selectors import scorecard_scores  # noqa: E402
 from strategy.models import StrategyMap  # noqa: E402
 from teams.models import Team  # noqa: E402
 
@@ -61,7 +61,7 @@ def main(kpis: int, days: int) -> None:
         with CaptureQueriesContext(connection) as queries:
             started = time.perf_counter()
             for _ in range(5):
-                scorecard_scores(scorecard=scorecard, period=period)
+                evaluate_scorecard(scorecard=scorecard, period=period)
             elapsed = (time.perf_counter() - started) / 5
         print(f"{label}: {kpis} KPIs, {days} days of points: {elapsed * 1000:.1f} ms, {len(queries) // 5} queries")
     _clean_up()

@@ -193,3 +193,44 @@ class ImportJob(models.Model):
     @property
     def is_finished(self) -> bool:
         return self.status in (self.Status.DONE, self.Status.FAILED)
+
+
+class PeriodAggregate(models.Model):
+    """Shared columns of the maintained aggregates of a metric's points (see `metrics.aggregates`)."""
+
+    metric = models.ForeignKey(Metric, on_delete=models.CASCADE, related_name="+")
+    count = models.PositiveIntegerField()
+    sum = models.FloatField()
+    min = models.FloatField()
+    max = models.FloatField()
+    first_ts = models.DateTimeField()
+    first_value = models.FloatField()
+    last_ts = models.DateTimeField()
+    last_value = models.FloatField()
+
+    class Meta:
+        abstract = True
+
+
+class MetricDay(PeriodAggregate):
+    """A metric's points of one local day (the team's time zone): kept by the upsert service and point deletes."""
+
+    day = models.DateField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["metric", "day"], name="metricday_unique_metric_day")]
+
+    def __str__(self) -> str:
+        return f"{self.metric_id} {self.day} n={self.count}"
+
+
+class MetricMonth(PeriodAggregate):
+    """The days of one local calendar month added up (`month` is its first day): what month-or-longer views read."""
+
+    month = models.DateField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["metric", "month"], name="metricmonth_unique_metric_month")]
+
+    def __str__(self) -> str:
+        return f"{self.metric_id} {self.month:%Y-%m} n={self.count}"

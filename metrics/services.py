@@ -7,7 +7,7 @@ Every write path (REST, CSV import, manual entry, connectors) stores data points
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any, NamedTuple, cast
+from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
 from django.db import connection, transaction
@@ -19,7 +19,9 @@ from teams.errors import ApplicationError
 from teams.models import Team
 from teams.time_bounds import MAX_YEAR, MIN_YEAR, date_in_range
 
+from .aggregates import PG_MERGE_NEW_POINTS, aggregates_refresh, bump_data_versions, local_days
 from .models import DataPoint, Metric, Source
+from .pg import binary_cursor
 from .selectors import datapoints_out_of_range
 from .values import value_problem
 
@@ -67,14 +69,17 @@ def _last_wins(points: list[PointIn]) -> dict[tuple[int, datetime], float]:
 # same order and wait for each other, where batches in their own orders deadlocked (PostgreSQL
 # aborts one of them).
 _INPUT_UNIQUE = """
-    SELECT m, t, v FROM unnest(%b::bigint[], %b::timestamptz[], %b::double precision[]) AS u(m, t, v)
+    SELECT m, t, v, d FROM unnest(%b::bigint[], %b::timestamptz[], %b::double precision[], %b::date[]) AS u(m, t, v, d)
     ORDER BY m, t
 """
 _INPUT_LAST_WINS = """
-    SELECT DISTINCT ON (m, t) m, t, v
-    FROM unnest(%b::bigint[], %b::timestamptz[], %b::double precision[]) WITH ORDINALITY AS u(m, t, v, n)
+    SELECT DISTINCT ON (m, t) m, t, v, d
+    FROM unnest(%b::bigint[], %b::timestamptz[], %b::double precision[], %b::date[]) WITH ORDINALITY AS u(m, t, v, d, n)
     ORDER BY m, t, n DESC
 """
+# `d` is each point's local day (the team's time zone), computed in Python. New points are added into their
+# day's and month's aggregates in the same statement (PG_MERGE_NEW_POINTS); the days of changed points are
+# recomputed afterwards from the points (their old values are gone), which the last two columns name.
 _POSTGRES_UPSERT = """
 WITH input AS ({input}), written AS (
     INSERT INTO metrics_datapoint (metric_id, ts, value, source, updated_at)
@@ -82,36 +87,29 @@ WITH input AS ({input}), written AS (
     ON CONFLICT (metric_id, ts) DO UPDATE
         SET value = EXCLUDED.value, source = EXCLUDED.source, updated_at = EXCLUDED.updated_at
         WHERE metrics_datapoint.value IS DISTINCT FROM EXCLUDED.value
-    RETURNING (xmax = 0) AS inserted
-)
-SELECT count(*) FILTER (WHERE inserted), count(*) FILTER (WHERE NOT inserted) FROM written
+    RETURNING metric_id, ts, value, (xmax = 0) AS inserted
+){merge}
+SELECT count(*) FILTER (WHERE inserted), count(*) FILTER (WHERE NOT inserted),
+    array_agg(metric_id) FILTER (WHERE NOT inserted), array_agg(ts) FILTER (WHERE NOT inserted)
+FROM written
 """
-_UPSERT_UNIQUE = _POSTGRES_UPSERT.format(input=_INPUT_UNIQUE)
-_UPSERT_LAST_WINS = _POSTGRES_UPSERT.format(input=_INPUT_LAST_WINS)
-
-
-def _binary_cursor() -> Any:
-    """A cursor on Django's connection that sends parameters in binary (server-side binding).
-
-    Django's default psycopg cursor binds client-side: it quotes every array element into the
-    SQL text, which costs more than the whole upsert for 5,000 points. The cursor is wrapped
-    like any Django cursor, so it takes part in the transaction and shows up in query logs.
-    """
-    from django.db.backends.postgresql.base import ServerBindingCursor
-
-    connection.ensure_connection()
-    cursor: Any = cast(Any, ServerBindingCursor)(connection.connection)
-    return connection.make_debug_cursor(cursor) if connection.queries_logged else connection.make_cursor(cursor)
+_UPSERT_UNIQUE = _POSTGRES_UPSERT.format(input=_INPUT_UNIQUE, merge=PG_MERGE_NEW_POINTS)
+_UPSERT_LAST_WINS = _POSTGRES_UPSERT.format(input=_INPUT_LAST_WINS, merge=PG_MERGE_NEW_POINTS)
 
 
 def _upsert_postgres(points: list[PointIn], source: str) -> tuple[int, int]:
     metric_ids = [point.metric_id for point in points]
     timestamps = [point.ts for point in points]
     values = [float(point.value) for point in points]
+    days, team_ids = local_days(metric_ids, timestamps)
     unique = len(set(zip(metric_ids, timestamps, strict=True))) == len(points)
-    with _binary_cursor() as cursor:
-        cursor.execute(_UPSERT_UNIQUE if unique else _UPSERT_LAST_WINS, [metric_ids, timestamps, values, source])
-        created, updated = cursor.fetchone()
+    with binary_cursor() as cursor:
+        cursor.execute(_UPSERT_UNIQUE if unique else _UPSERT_LAST_WINS, [metric_ids, timestamps, values, days, source])
+        created, updated, changed_metrics, changed_times = cursor.fetchone()
+    if updated:
+        aggregates_refresh(metric_ids=changed_metrics, timestamps=changed_times)
+    elif created:
+        bump_data_versions(team_ids)
     return created, updated
 
 
@@ -136,6 +134,8 @@ def _upsert_portable(points: list[PointIn], source: str) -> tuple[int, int]:
             changed.append(row)
     DataPoint.objects.bulk_create(new, batch_size=SQLITE_CHUNK)
     DataPoint.objects.bulk_update(changed, ["value", "source", "updated_at"], batch_size=SQLITE_CHUNK)
+    written = [(point.metric_id, point.ts) for point in new] + [(row.metric_id, row.ts) for row in changed]
+    aggregates_refresh(metric_ids=[m for m, _ts in written], timestamps=[ts for _m, ts in written])
     return len(new), len(changed)
 
 
@@ -143,7 +143,9 @@ def _upsert_portable(points: list[PointIn], source: str) -> tuple[int, int]:
 def datapoints_upsert(*, points: Iterable[PointIn], source: str) -> UpsertResult:
     """Insert new points and update changed values in one batch; identical points are left alone.
 
-    On PostgreSQL this is one `INSERT ... SELECT FROM unnest(...) ON CONFLICT` statement.
+    On PostgreSQL this is one `INSERT ... SELECT FROM unnest(...) ON CONFLICT` statement that also adds the new
+    points into their days' and months' aggregates; when existing points changed value, two more statements
+    recompute those days and months (`metrics.aggregates`). Re-sending identical points writes nothing.
     Callers validate metrics and values first; this only writes. A time outside the accepted years
     (teams.time_bounds) raises ApplicationError and writes nothing, whichever path sent it.
     """
@@ -215,6 +217,7 @@ def metric_delete(*, metric: Metric) -> int:
 @transaction.atomic
 def datapoint_delete(*, datapoint: DataPoint) -> None:
     datapoint.delete()
+    aggregates_refresh(metric_ids=[datapoint.metric_id], timestamps=[datapoint.ts], deleted=True)
 
 
 @transaction.atomic

@@ -241,7 +241,7 @@ def seed(context: DemoContext) -> None:
 
 
 def seed_large(context: DemoContext, *, stdout: Any = None) -> None:
-    """`seed_demo --large`: the benchmark data set (scorecard/large_demo.py)."""
+    """`seed_demo --large [--teams N --years Y]`: the benchmark data set (scorecard/large_demo.py)."""
     from .large_demo import seed_large as load  # only this flag needs it
 
-    load(stdout=stdout)
+    load(teams=context.large_teams, years=context.large_years, stdout=stdout)

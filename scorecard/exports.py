@@ -38,6 +38,7 @@ class ExportKpiRow:
     stale: bool
     forecast_status: str | None = None
     decimals: int = 2
+    in_progress: bool = False  # the period has not ended: judged on pace
 
 
 @dataclass(frozen=True)
@@ -83,10 +84,10 @@ def sheet_title(name: str, taken: Iterable[str]) -> str:
     return candidate
 
 
-def _status_cell(sheet: Worksheet, row: int, column: int, status: str | None) -> None:
+def _status_cell(sheet: Worksheet, row: int, column: int, status: str | None, in_progress: bool = False) -> None:
     if status is None:
         return
-    cell = xlsx_text(sheet, row, column, status_label(status))
+    cell = xlsx_text(sheet, row, column, status_label(status, in_progress=in_progress))
     colour = STATUS_COLOURS.get(status, STATUS_COLOURS["grey"]).lstrip("#").upper()
     cell.fill = PatternFill(fill_type="solid", start_color=colour, end_color=colour)
     cell.font = Font(bold=True, color="212529" if status in DARK_TEXT_ON else "FFFFFF")
@@ -150,7 +151,7 @@ def _perspective_sheet(sheet: Worksheet, perspective: ExportPerspective) -> None
         for column, value in ((3, kpi.actual), (4, kpi.goal), (5, kpi.red_flag), (9, kpi.forecast)):
             _number_cell(sheet, row, column, value, value_format)
         _number_cell(sheet, row, 6, kpi.score, SCORE_FORMAT)
-        _status_cell(sheet, row, 7, kpi.status)
+        _status_cell(sheet, row, 7, kpi.status, kpi.in_progress)
         _number_cell(sheet, row, 8, kpi.progress, PROGRESS_FORMAT)
         _status_cell(sheet, row, 10, kpi.forecast_status)
         xlsx_text(sheet, row, 11, _("Yes") if kpi.stale else _("No"))
@@ -178,7 +179,7 @@ def to_xlsx(export: ExportScorecard) -> bytes:
 
 CSV_COLUMNS = [
     "team", "period", "perspective", "perspective_score", "perspective_status", "kpi", "unit", "actual", "goal",
-    "red_flag", "score", "status", "progress", "forecast", "forecast_status", "stale",
+    "red_flag", "score", "status", "progress", "forecast", "forecast_status", "stale", "in_progress",
 ]  # fmt: skip
 
 
@@ -203,6 +204,7 @@ def to_csv(export: ExportScorecard) -> str:
                     _csv_number(kpi.actual), _csv_number(kpi.goal),
                     _csv_number(kpi.red_flag), _csv_number(kpi.score), kpi.status, _csv_number(kpi.progress),
                     _csv_number(kpi.forecast), kpi.forecast_status or "", "true" if kpi.stale else "false",
+                    "true" if kpi.in_progress else "false",
                 ]
             )  # fmt: skip
     return buffer.getvalue()

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from scorecard_site.charts import plotly_text
 
+from .evaluation import labels
 from .scoring import AMBER_FROM, GREEN_FROM, status_for_score
 
 # The status colours, the same as static/css/scorecard.css (--sc-green, ...).
@@ -36,10 +37,9 @@ def status_colour(status: str) -> str:
     return STATUS_COLOURS.get(status, GREY)
 
 
-def status_label(status: str) -> str:
-    """The status as a word, for everywhere a colour must not be the only signal."""
-    labels = {"green": _("Green"), "amber": _("Amber"), "red": _("Red")}
-    return labels.get(status, _("No data"))
+def status_label(status: str, *, in_progress: bool = False) -> str:
+    """The status as words, for everywhere a colour must not be the only signal: the pages' vocabulary."""
+    return labels.status_label(status, in_progress=in_progress)
 
 
 def _figure(*, height: int, title: str = "", margin: dict[str, int] | None = None, **layout: object) -> go.Figure:

@@ -14,7 +14,7 @@ from teams.number_fields import LocalizedFloatField, number_formfield
 from teams.selectors import users_of_team
 
 from .library import library_of
-from .models import KPI, Action, NotificationPreference, Perspective, Scorecard, Target
+from .models import KPI, Action, Aggregation, NotificationPreference, Perspective, Scorecard, Target
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -52,6 +52,9 @@ class PerspectiveForm(forms.ModelForm):
         fields = ["name", "question", "order", "weight"]
 
 
+KPI_AGGREGATIONS = list(Aggregation.choices)
+
+
 class KpiForm(forms.ModelForm):
     class Meta:
         model = KPI
@@ -86,6 +89,11 @@ class KpiForm(forms.ModelForm):
             objective__strategy_map=scorecard.strategy_map
         )
         offer_team_members_as_owners(self, team)
+        if self.instance.pk is None:  # a new KPI: the aggregation follows its source unless chosen
+            aggregation: Any = self.fields["aggregation"]
+            aggregation.required = False
+            aggregation.choices = [("", _("Automatic: last for values entered by hand, else sum")), *KPI_AGGREGATIONS]
+            self.initial["aggregation"] = ""
 
 
 class TargetForm(forms.ModelForm):

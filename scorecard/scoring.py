@@ -18,6 +18,8 @@ Scores run from 0 to 10; statuses are green / amber / red, and grey means "no da
 * unscored: never scored (None, grey), never rolled up.
 * Roll-up: weighted mean of the scores that exist; no scored item gives (None, grey). Colours:
   >= 20/3 green, >= 10/3 amber, else red, with a 1e-9 tolerance so items exactly at goal roll up green.
+* In progress (a period that has not ended): sum/count targets are pro-rated by elapsed_share() (whole local
+  days elapsed, today included, over the days of the period); level targets keep their value (on_pace()).
 * Over time: aggregate() of no values is None (grey, also for count); a longer view combines native targets
   by sum (sum/count) or takes the last (others); linear pacing runs from the baseline on the target's first day
   to the target on its last day; progress is clamped to 0..1; forecast() projects to the period end (run rate
@@ -387,3 +389,26 @@ def is_stale(newest: datetime | None, *, frequency: str, now: datetime) -> bool:
     if newest is None:
         return True
     return now > stale_after(newest, frequency=frequency)
+
+
+ADDITIVE = ("sum", "count")
+
+
+def elapsed_share(*, period_start: date, period_end: date, today: date) -> float:
+    """The share of a period [period_start, period_end) that has passed by the end of `today`, in whole local days.
+
+    Day 1 of a 31-day month: 1/31; its last day: 1. Days, not hours, so a daylight saving change inside the period
+    does not move it. Before the period 0, after it 1.
+    """
+    days = (period_end - period_start).days
+    if days <= 0:
+        return 1.0
+    return _clamp(((today - period_start).days + 1) / days, 0.0, 1.0)
+
+
+def on_pace(aggregation: str, kind: str, value: float | None, share: float) -> float | None:
+    """A target value for a period still running: sum/count goals and red flags scale with the elapsed share
+    (100 leads a month is 50 by half-way); level aggregations (last/avg/min/max) and yes / no keep theirs."""
+    if value is None or aggregation not in ADDITIVE or kind == YES_NO:
+        return value
+    return value * share

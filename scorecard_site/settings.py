@@ -130,6 +130,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache, broker, results -------------------------------------------------------------
 REDIS_URL = env.str("REDIS_URL", default="")
+SCORECARD_LATE_DATA_DAYS = env.int("SCORECARD_LATE_DATA_DAYS", default=7)  # days a period stays open for late data
 if REDIS_URL:
     CACHES = {
         "default": {
@@ -141,7 +142,11 @@ if REDIS_URL:
     CELERY_BROKER_URL = REDIS_URL
     CELERY_RESULT_BACKEND = REDIS_URL
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    # Room for the cached period results of a few hundred scorecards (scorecard.evaluation.cache); the default
+    # 300 entries would cull them while a portfolio of 50 teams x 12 periods is being read.
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "OPTIONS": {"MAX_ENTRIES": 20_000}}
+    }
     CELERY_BROKER_URL = "filesystem://"
     _broker_dir = VAR_DIR / "broker"
     CELERY_BROKER_TRANSPORT_OPTIONS = {

@@ -35,6 +35,8 @@ class DemoContext:
     teams: dict[str, Team] = field(default_factory=dict)
     users: dict[str, object] = field(default_factory=dict)
     large: bool = False
+    large_teams: int = 50  # the large benchmark set's size: teams x years of daily points
+    large_years: int = 3
 
 
 def seed(context: DemoContext, *, password: str | None = None) -> None:

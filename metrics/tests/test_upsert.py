@@ -4,8 +4,9 @@ from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.db.models import Sum
 
-from metrics.models import DataPoint, Source
+from metrics.models import DataPoint, MetricMonth, Source
 from metrics.services import PointIn, datapoints_upsert
 
 pytestmark = pytest.mark.django_db
@@ -89,8 +90,16 @@ def test_naive_timestamps_are_refused(upsert_path, followers):
 
 
 @pytest.mark.postgres
-def test_on_postgresql_a_batch_is_one_statement(followers, django_assert_max_num_queries):
-    # One upsert statement, plus the savepoint pair of the atomic block inside the test transaction.
-    with django_assert_max_num_queries(3) as captured:
+def test_on_postgresql_a_batch_is_one_statement_that_also_keeps_the_aggregates(
+    followers, django_assert_max_num_queries
+):
+    # The metrics' time zones, one upsert statement (new points go into their days and months in it), plus the
+    # savepoint pair of the atomic block inside the test transaction.
+    with django_assert_max_num_queries(4) as captured:
         datapoints_upsert(points=days(followers, [float(i) for i in range(500)]), source=Source.API)
     assert sum("INSERT INTO metrics_datapoint" in q["sql"] for q in captured.captured_queries) == 1
+    assert MetricMonth.objects.filter(metric=followers).aggregate(n=Sum("count"))["n"] == 500
+    # Corrections recompute their days and months: the zones again and two more statements.
+    with django_assert_max_num_queries(7):
+        datapoints_upsert(points=days(followers, [float(i) + 1 for i in range(500)]), source=Source.API)
+    assert MetricMonth.objects.filter(metric=followers).aggregate(s=Sum("sum"))["s"] == sum(range(1, 501))

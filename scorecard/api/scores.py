@@ -13,22 +13,16 @@ from rest_framework.views import APIView
 from teams.access import team_for_request
 from teams.models import Role
 
+from ..evaluation import KpiResult, PerspectiveResult, ScorecardResult, current_period, evaluate_scorecard
 from ..periods import parse_period
-from ..selectors import (
-    KpiScore,
-    PerspectiveScore,
-    ScorecardScores,
-    current_period,
-    scorecard_scores,
-    scorecards_of_team,
-)
+from ..selectors import scorecards_of_team
 
 
 def _rounded(value: float | None) -> float | None:
     return None if value is None else round(value, 2)
 
 
-def kpi_payload(item: KpiScore) -> dict[str, Any]:
+def kpi_payload(item: KpiResult) -> dict[str, Any]:
     return {
         "id": item.kpi.pk,
         "name": item.kpi.name,
@@ -46,6 +40,8 @@ def kpi_payload(item: KpiScore) -> dict[str, Any]:
         "red_flag_high": item.bar.red_flag_high,
         "score": _rounded(item.score),
         "status": item.status,
+        "in_progress": item.in_progress,
+        "period_goal": item.period_goal,
         "progress": item.progress,
         "forecast": item.forecast,
         "forecast_status": item.forecast_status,
@@ -54,7 +50,7 @@ def kpi_payload(item: KpiScore) -> dict[str, Any]:
     }
 
 
-def perspective_payload(item: PerspectiveScore) -> dict[str, Any]:
+def perspective_payload(item: PerspectiveResult) -> dict[str, Any]:
     return {
         "id": item.perspective.pk,
         "key": item.perspective.key,
@@ -62,11 +58,12 @@ def perspective_payload(item: PerspectiveScore) -> dict[str, Any]:
         "weight": item.perspective.weight,
         "score": _rounded(item.score),
         "status": item.status,
+        "in_progress": item.in_progress,
         "kpis": [kpi_payload(kpi) for kpi in item.kpis],
     }
 
 
-def scores_payload(scores: ScorecardScores) -> dict[str, Any]:
+def scores_payload(scores: ScorecardResult) -> dict[str, Any]:
     return {
         "scorecard": scores.scorecard.pk,
         "period": scores.period.label,
@@ -74,12 +71,17 @@ def scores_payload(scores: ScorecardScores) -> dict[str, Any]:
         "end": scores.period.last_day.isoformat(),
         "score": _rounded(scores.score),
         "status": scores.status,
+        "in_progress": scores.in_progress,
         "perspectives": [perspective_payload(p) for p in scores.perspectives],
     }
 
 
 class ScoresView(APIView):
     """Scores, colours, progress, forecast and staleness of every KPI, perspective and the whole.
+
+    A period that has not ended is judged on pace (`"in_progress": true`): a sum or count KPI's `goal` and
+    `red_flag` are pro-rated to today; `period_goal` is the goal of the whole period, which `forecast` and
+    `forecast_status` are judged against.
 
     `period` is a year (2027), quarter (2027-Q1), month (2027-03) or ISO week (2027-W05);
     without it, the scorecard's current period in the team's time zone.
@@ -100,4 +102,4 @@ class ScoresView(APIView):
                 raise serializers.ValidationError({"period": [str(error)]}) from None
         else:
             period = current_period(scorecard)
-        return Response(scores_payload(scorecard_scores(scorecard=scorecard, period=period)))
+        return Response(scores_payload(evaluate_scorecard(scorecard=scorecard, period=period)))

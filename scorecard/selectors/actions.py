@@ -8,11 +8,10 @@ from django.utils import timezone
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
+from ..evaluation import KpiResult, kpi_series, team_today
 from ..models import Action
 from ..periods import Period, last_periods, period_containing
-from .dashboards import SERIES_LENGTH, series_of_kpis
-from .scores import team_today
-from .series import SeriesPoint
+from .dashboards import SERIES_LENGTH
 
 COMPARE_PERIODS = 3  # native periods compared on each side of the one the action was done in
 MARK_CHARS = 30  # an action's title on a chart
@@ -21,11 +20,11 @@ MARK_CHARS = 30  # an action's title on a chart
 @dataclass(frozen=True)
 class BeforeAfter:
     done_in: Period
-    before: list[SeriesPoint]  # up to COMPARE_PERIODS periods before the one it was done in
-    after: list[SeriesPoint]  # up to COMPARE_PERIODS complete periods after it
+    before: list[KpiResult]  # up to COMPARE_PERIODS periods before the one it was done in
+    after: list[KpiResult]  # up to COMPARE_PERIODS complete periods after it
 
     @staticmethod
-    def _mean(points: list[SeriesPoint]) -> float | None:
+    def _mean(points: list[KpiResult]) -> float | None:
         values = [point.actual for point in points if point.actual is not None]
         return sum(values) / len(values) if values else None
 
@@ -53,12 +52,12 @@ class BeforeAfter:
 
 @dataclass(frozen=True)
 class ActionOnKpi:
-    series: list[SeriesPoint]  # oldest first: the chart's periods
+    series: list[KpiResult]  # oldest first: the chart's periods
     marks: list[tuple[str, str]]  # (period label, note) for figures.kpi_period_chart
     comparison: BeforeAfter | None  # only for a done action
 
 
-def action_marks(actions: list[Action], series: list[SeriesPoint]) -> list[tuple[str, str]]:
+def action_marks(actions: list[Action], series: list[KpiResult]) -> list[tuple[str, str]]:
     """Each action's due date ("⏱ due: …") and completion date ("✔ done: …") at the chart's period that contains
     it; the symbols tell them apart without colour, the title is escaped (plotly draws its HTML subset)."""
     marks = []
@@ -76,7 +75,7 @@ def action_marks(actions: list[Action], series: list[SeriesPoint]) -> list[tuple
     return marks
 
 
-def _period_of(day: date | None, series: list[SeriesPoint]) -> Period | None:
+def _period_of(day: date | None, series: list[KpiResult]) -> Period | None:
     if day is None:
         return None
     return next((point.period for point in series if point.period.contains(day)), None)
@@ -102,7 +101,7 @@ def action_on_kpi(*, action: Action, now: datetime | None = None) -> ActionOnKpi
             after.append(after[-1].next())  # complete periods only: a half-done period would mislead
         periods = [*before, *after]
         comparison_periods = (before, done_in, after[1:])
-    series = series_of_kpis(
+    series = kpi_series(
         kpis=[kpi], ends={kpi.pk: periods[-1]}, team_timezone=team.timezone, team_id=team.pk, now=now,
         count=len(periods),
     )[kpi.pk]  # fmt: skip

@@ -2,7 +2,7 @@
 
 The strategy app reaches these through the STRATEGY_MAP_STATUSES and STRATEGY_OBJECTIVE_SERIES
 settings (it may not import the scorecard app). Both read the newest scorecard built on the map
-and score it with `scorecards_scores`: a constant number of queries whatever the number of
+and score it with the one evaluation path (`scorecard.evaluation`): a constant number of queries whatever the number of
 objectives, links, KPIs or months. These two functions are the only place the map's numbers come
 from, so moving them to another evaluation module is a change here alone.
 """
@@ -16,11 +16,10 @@ from django.utils import timezone
 from strategy.models import StrategyMap, SuccessFactor
 from strategy.status import MapStatuses
 
+from ..evaluation import KpiResult, ScorecardResult, evaluate_scorecards, team_today
 from ..models import Scorecard
 from ..periods import Period, last_periods, parse_period, period_containing
 from ..scoring import rollup
-from .batch import scorecards_scores
-from .scores import KpiScore, ScorecardScores, team_today
 
 PICKER_LENGTH = 24  # periods offered in the map's period picker
 
@@ -33,11 +32,11 @@ def _objective_of_factor(strategy_map: StrategyMap) -> dict[int, int]:
     return dict(SuccessFactor.objects.filter(objective__strategy_map=strategy_map).values_list("pk", "objective_id"))
 
 
-def _kpi_scores(scores: ScorecardScores) -> Iterable[KpiScore]:
+def _kpi_scores(scores: ScorecardResult) -> Iterable[KpiResult]:
     return (item for perspective in scores.perspectives for item in perspective.kpis)
 
 
-def _objective_rollups(scores: ScorecardScores, objective_of: dict[int, int]) -> dict[int, tuple[float | None, str]]:
+def _objective_rollups(scores: ScorecardResult, objective_of: dict[int, int]) -> dict[int, tuple[float | None, str]]:
     """Objective id -> the roll-up (score, status) of the KPIs measuring its success factors."""
     items: dict[int, list[tuple[float | None, float]]] = defaultdict(list)
     for item in _kpi_scores(scores):
@@ -66,7 +65,7 @@ def objective_statuses(*, strategy_map: StrategyMap, period: str = "", now: date
             chosen = parse_period(period)
         except ValueError as exc:
             error = str(exc)
-    scores = scorecards_scores(scorecards=[scorecard], periods=[chosen], now=now)[scorecard.pk][0]
+    scores = evaluate_scorecards(scorecards=[scorecard], periods=[chosen], now=now)[scorecard.pk][0]
     factors: dict[int, list[str]] = defaultdict(list)
     for item in _kpi_scores(scores):
         if item.kpi.success_factor_id is not None:
@@ -97,7 +96,7 @@ def objective_monthly_series(
     periods = last_periods(last_complete, months)
     objective_of = _objective_of_factor(strategy_map)
     series: dict[int, dict[date, float | None]] = {pk: {} for pk in set(objective_of.values())}
-    for scores in scorecards_scores(scorecards=[scorecard], periods=periods, now=now)[scorecard.pk]:
+    for scores in evaluate_scorecards(scorecards=[scorecard], periods=periods, now=now)[scorecard.pk]:
         for objective, (score, _status) in _objective_rollups(scores, objective_of).items():
             series[objective][scores.period.start] = score
     return series

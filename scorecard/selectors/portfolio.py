@@ -12,7 +12,7 @@ Choices (documented for managers in the page's footnote):
   today in the team's time zone, whatever period is chosen (overdue is a state of today).
 
 Queries do not grow with the number of teams or KPIs: the visible teams, the teams, the scorecards,
-`scorecards_scores` (four), and two for the overdue actions.
+`evaluation.evaluate_scorecards` (five), and two for the overdue actions.
 """
 
 from dataclasses import dataclass, field
@@ -24,11 +24,10 @@ from django.utils import timezone
 from teams.access import readable_team_roles
 from teams.models import Team
 
+from ..evaluation import KpiResult, ScorecardResult, evaluate_scorecards, team_today
 from ..models import Action, PerspectiveKey, Scorecard
 from ..periods import Period, last_periods
 from ..scoring import GREY, RED, rollup
-from .batch import scorecards_scores
-from .scores import KpiScore, ScorecardScores, team_today
 
 TREND_PERIODS = {"week": 12, "month": 12, "quarter": 8, "year": 5}
 RED_KPI_LIMIT = 250
@@ -41,7 +40,7 @@ class PortfolioRow:
     team: Team
     depth: int
     scorecard: Scorecard | None = None
-    scores: ScorecardScores | None = None  # the chosen period
+    scores: ScorecardResult | None = None  # the chosen period
     perspective_scores: list[float | None] = field(default_factory=list)  # in PERSPECTIVE_KEYS order
     perspective_statuses: list[str] = field(default_factory=list)
     score: float | None = None
@@ -63,7 +62,7 @@ class PortfolioRow:
 class RedKpi:
     team: Team
     scorecard: Scorecard
-    item: KpiScore
+    item: KpiResult
     red_since: Period
     red_before_trend: bool  # red in every period of the trend: it started earlier still
 
@@ -77,6 +76,7 @@ class Portfolio:
     red_total: int
     overdue: list[Action]
     overdue_total: int
+    in_progress: bool = False  # the chosen period has not ended for some team: judged on pace
 
 
 def representative_scorecard(scorecards: list[Scorecard], period: Period) -> Scorecard | None:
@@ -109,7 +109,7 @@ def _tree(teams: dict[int, Team]) -> list[tuple[Team, int]]:
     return ordered
 
 
-def _perspective_cells(scores: ScorecardScores | None) -> tuple[list[float | None], list[str]]:
+def _perspective_cells(scores: ScorecardResult | None) -> tuple[list[float | None], list[str]]:
     by_key = {p.perspective.key: p for p in scores.perspectives} if scores else {}
     values = [by_key[key].score if key in by_key else None for key in PERSPECTIVE_KEYS]
     statuses = [by_key[key].status if key in by_key else GREY for key in PERSPECTIVE_KEYS]
@@ -129,7 +129,7 @@ def _rollup_row(team: Team, depth: int, members: list[PortfolioRow], trend_lengt
     return row
 
 
-def _red_since(history: list[ScorecardScores], perspective_index: int, kpi_index: int) -> tuple[Period, bool]:
+def _red_since(history: list[ScorecardResult], perspective_index: int, kpi_index: int) -> tuple[Period, bool]:
     since = history[-1].period
     for scores in reversed(history):
         if scores.perspectives[perspective_index].kpis[kpi_index].status != RED:
@@ -152,7 +152,7 @@ def portfolio(*, user: object, period: Period, now: datetime | None = None) -> P
         if found is not None:
             chosen[team_id] = found
     periods = last_periods(period, TREND_PERIODS.get(period.kind, 12))
-    history = scorecards_scores(scorecards=list(chosen.values()), periods=periods, now=now)
+    history = evaluate_scorecards(scorecards=list(chosen.values()), periods=periods, now=now)
 
     rows: list[PortfolioRow] = []
     own_rows: dict[int, PortfolioRow] = {}
@@ -214,4 +214,5 @@ def portfolio(*, user: object, period: Period, now: datetime | None = None) -> P
         red_total=len(red_kpis),
         overdue=overdue_list,
         overdue_total=overdue_total,
+        in_progress=any(series[-1].in_progress for series in history.values() if series),
     )

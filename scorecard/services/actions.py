@@ -7,8 +7,8 @@ from django.utils.translation import gettext as _
 
 from teams.errors import ApplicationError
 
+from ..evaluation import team_today
 from ..models import Action, Perspective
-from ..selectors.scores import team_today
 from .common import apply_changes, require_member
 
 ACTION_FIELDS = {

@@ -23,19 +23,19 @@ from teams.access import ancestor_ids
 from teams.models import Membership, Role, Team
 from teams.selectors import users_of_team
 
+from ..evaluation import KpiResult, current_period, evaluate_scorecards, team_today
 from ..models import KPI, Action, NotificationPreference, Scorecard
 from ..periods import Period
 from ..scoring import RED
-from ..selectors import KpiScore, current_period, overdue_actions, team_today
-from ..selectors.batch import scorecards_scores
+from ..selectors import overdue_actions
 
 User = get_user_model()
 
 
 @dataclass
 class Digest:
-    red: list[KpiScore] = field(default_factory=list)
-    stale: list[KpiScore] = field(default_factory=list)
+    red: list[KpiResult] = field(default_factory=list)
+    stale: list[KpiResult] = field(default_factory=list)
     overdue: list[Action] = field(default_factory=list)
     channels: list[str] = field(default_factory=list)  # for team admins: connections lapsing, metrics removed
 
@@ -53,7 +53,7 @@ def _collect_kpis(digests: dict[int, Digest], now: datetime) -> list[KPI]:
     items = (
         item
         for period, scorecards in by_period.items()
-        for per_scorecard in scorecards_scores(scorecards=scorecards, periods=[period], now=now).values()
+        for per_scorecard in evaluate_scorecards(scorecards=scorecards, periods=[period], now=now).values()
         for scores in per_scorecard
         for perspective in scores.perspectives
         for item in perspective.kpis

@@ -127,8 +127,15 @@ def _give_manual_metric(kpi: KPI) -> None:
 
 @transaction.atomic
 def kpi_create(*, perspective: Perspective, name: str, **fields: Any) -> KPI:
-    """A KPI in a perspective; other fields as on the model (description, metric, formula, ...)."""
+    """A KPI in a perspective; other fields as on the model (description, metric, formula, ...).
+
+    Without an aggregation, a KPI whose values are entered by hand (no metric, no formula) takes `last`: each
+    entry is the period's value, not a part of a sum. Other KPIs take `sum`.
+    """
     kpi = KPI(perspective=perspective, name=name)
+    if not fields.get("aggregation"):
+        by_hand = fields.get("metric") is None and not fields.get("formula")
+        fields = {**fields, "aggregation": Aggregation.LAST if by_hand else Aggregation.SUM}
     apply_changes(kpi, fields, KPI_FIELDS - {"perspective"})
     _clean_kpi(kpi)
     _give_manual_metric(kpi)

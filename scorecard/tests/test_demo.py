@@ -4,8 +4,9 @@ import pytest
 from django.core.management import call_command
 
 from metrics.models import DataPoint
+from scorecard.evaluation import current_period
+from scorecard.evaluation import evaluate_scorecard as scorecard_scores
 from scorecard.models import KPI, Action, Scorecard, Target
-from scorecard.selectors import current_period, scorecard_scores
 
 pytestmark = pytest.mark.django_db
 

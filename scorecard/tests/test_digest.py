@@ -24,8 +24,12 @@ def owned(scorecard, perspective, make_metric, put_points, users):
         perspective=perspective, name="Leads", metric=make_metric("leads"), owner=users["editor"]
     )
     services.target_create(
-        kpi=leads, period_start=date(today.year - 1, 1, 1), period_end=date(today.year + 1, 12, 31), goal=10, red_flag=5
-    )
+        kpi=leads,
+        period_start=date(today.year - 1, 1, 1),
+        period_end=date(today.year + 1, 12, 31),
+        goal=1000,
+        red_flag=500,
+    )  # 1 lead is red on any day of the month, also judged on pace (day 1 of 31: goal 32, red flag 16)
     put_points(leads.metric, [(timezone.now() - timedelta(minutes=5), 1.0)])
     quiet = services.kpi_create(
         perspective=perspective, name="Quiet metric", metric=make_metric("quiet"), owner=users["editor"]

@@ -82,9 +82,9 @@ def test_summary_holds_the_overall_and_perspective_scores_as_numbers(export):
     assert summary["A1"].value == "Social media scorecard 2027"
     assert (summary["B2"].value, summary["B3"].value) == ("Acme Social Media", "2027-03")
     assert [c.value for c in summary[5]] == ["Perspective", "Guiding question", "Score", "Status", "KPIs"]
-    assert [c.value for c in summary[6]] == ["Overall", None, 5.39, "Amber", 4]
-    assert [c.value for c in summary[7]] == ["Customer", "How do customers see us?", 6.63, "Amber", 2]
-    assert [c.value for c in summary[9]] == ["Social media", "How do our channels do?", None, "No data", 0]
+    assert [c.value for c in summary[6]] == ["Overall", None, 5.39, "Below goal", 4]
+    assert [c.value for c in summary[7]] == ["Customer", "How do customers see us?", 6.63, "Below goal", 2]
+    assert [c.value for c in summary[9]] == ["Social media", "How do our channels do?", None, "No score", 0]
     assert summary["C6"].number_format == "0.00"
 
 
@@ -94,19 +94,19 @@ def test_perspective_sheet_holds_the_same_numbers_as_the_export(export):
     rows = data_rows(workbook["Customer"])
     assert rows[0] == {
         "KPI": "Followers", "Unit": "followers", "Actual": 9_200, "Goal": 10_000, "Red flag": 8_000,
-        "Score": 5.3333, "Status": "Amber", "Progress": 0.6, "Forecast": 9_900, "Forecast status": "Amber",
+        "Score": 5.3333, "Status": "Below goal", "Progress": 0.6, "Forecast": 9_900, "Forecast status": "Below goal",
         "Stale data": "No",
     }  # fmt: skip
     cost = data_rows(workbook["Financial revenue cost"])[0]
     assert (cost["Actual"], cost["Goal"], cost["Red flag"], cost["Score"]) == (31.25, 20.0, 30.0, 2.92)
-    assert (cost["Status"], cost["Stale data"]) == ("Red", "Yes")
+    assert (cost["Status"], cost["Stale data"]) == ("Red flag", "Yes")
 
 
 def test_missing_values_stay_empty_cells_not_zero(export):
     revenue = data_rows(open_workbook(to_xlsx(export))["Financial revenue cost"])[1]
 
     assert revenue["Actual"] is None and revenue["Score"] is None and revenue["Progress"] is None
-    assert revenue["Status"] == "No data"
+    assert revenue["Status"] == "No score"
 
 
 def test_status_cells_are_filled_with_the_status_colour_and_carry_the_word(export):
@@ -116,10 +116,10 @@ def test_status_cells_are_filled_with_the_status_colour_and_carry_the_word(expor
     def fill(cell) -> str:
         return cell.fill.fgColor.rgb[-6:]
 
-    assert (customer["G2"].value, fill(customer["G2"])) == ("Amber", "CC8A00")
-    assert (customer["G3"].value, fill(customer["G3"])) == ("Green", "198754")
-    assert (financial["G2"].value, fill(financial["G2"])) == ("Red", "DC3545")
-    assert (financial["G3"].value, fill(financial["G3"])) == ("No data", "6C757D")
+    assert (customer["G2"].value, fill(customer["G2"])) == ("Below goal", "CC8A00")
+    assert (customer["G3"].value, fill(customer["G3"])) == ("On target", "198754")
+    assert (financial["G2"].value, fill(financial["G2"])) == ("Red flag", "DC3545")
+    assert (financial["G3"].value, fill(financial["G3"])) == ("No score", "6C757D")
     assert fill(workbook["Summary"]["D6"]) == "CC8A00"
 
 

@@ -232,7 +232,7 @@ def test_heatmap_cells_show_scores_or_a_dash_and_are_coloured_by_threshold():
     assert [list(row) for row in cells.text] == [["7.5", "–"], ["6.7", "2.0"]]
     levels = {"grey": 0, "red": 1, "amber": 2, "green": 3}
     assert [list(row) for row in cells.z] == [[levels["green"], levels["grey"]], [levels["green"], levels["red"]]]
-    assert [list(row) for row in cells.customdata] == [["Green", "No data"], ["Green", "Red"]]
+    assert [list(row) for row in cells.customdata] == [["On target", "No score"], ["On target", "Red flag"]]
     assert list(cells.y) == ["Social", "Webshop"] and list(cells.x) == ["Customer", "Financial"]
     assert fig.layout.yaxis.autorange == "reversed", "the first team is on top"
 

@@ -5,10 +5,10 @@ from datetime import UTC, datetime
 import pytest
 
 from scorecard import services
+from scorecard.evaluation import evaluate_scorecard as scorecard_scores
+from scorecard.evaluation.aggregates import EMPTY, metrics_with_newest, period_values
 from scorecard.periods import parse_period
-from scorecard.selectors import scorecard_scores
-from scorecard.selectors.values import metric_values, period_bounds
-from scorecard.tests.conftest import AMS, local
+from scorecard.tests.conftest import local
 
 pytestmark = pytest.mark.django_db
 
@@ -30,11 +30,12 @@ def test_a_point_just_after_local_midnight_belongs_to_the_new_month_across_dst(m
         ],
     )
     months = [parse_period(label) for label in ("2027-03", "2027-04", "2027-10", "2027-11")]
-    found = metric_values(metrics=_only(metric), ranges=[period_bounds(m, AMS) for m in months])[metric.pk]
-    assert [r["sum"] for r in found.per_range] == [1.0, 110.0, 1000.0, 10000.0]
-    assert [r["count"] for r in found.per_range] == [1.0, 2.0, 1.0, 1.0]
-    assert found.per_range[1]["last"] == 100.0
-    assert found.newest == november_first
+    found = period_values(metric_ids=[metric.pk], periods=months)
+    per_range = [found[(metric.pk, m)] for m in months]
+    assert [r["sum"] for r in per_range] == [1.0, 110.0, 1000.0, 10000.0]
+    assert [r["count"] for r in per_range] == [1.0, 2.0, 1.0, 1.0]
+    assert per_range[1]["last"] == 100.0
+    assert metrics_with_newest(_only(metric))[0]["newest"] == november_first
 
 
 def test_the_team_time_zone_decides_the_month(team, scorecard, perspective, make_metric, put_points):
@@ -55,17 +56,17 @@ def test_the_team_time_zone_decides_the_month(team, scorecard, perspective, make
 def test_last_min_max_avg_come_from_the_points_of_the_period(make_metric, put_points):
     metric = make_metric("followers")
     put_points(metric, [(local(2027, 5, 2), 10.0), (local(2027, 5, 20), 30.0), (local(2027, 5, 9), 50.0)])
-    per = metric_values(metrics=_only(metric), ranges=[period_bounds(parse_period("2027-05"), AMS)])[metric.pk]
-    assert per.per_range[0] == {"sum": 90.0, "avg": 30.0, "min": 10.0, "max": 50.0, "count": 3.0, "last": 30.0}
+    may = parse_period("2027-05")
+    per = period_values(metric_ids=[metric.pk], periods=[may])[(metric.pk, may)]
+    assert per == {"sum": 90.0, "avg": 30.0, "min": 10.0, "max": 50.0, "count": 3.0, "last": 30.0}
 
 
 def test_a_metric_without_points_has_no_value_but_a_zero_count(make_metric):
     metric = make_metric("empty")
-    per = metric_values(metrics=_only(metric), ranges=[period_bounds(parse_period("2027-05"), AMS)])[metric.pk]
-    assert per.per_range[0]["sum"] is None
-    assert per.per_range[0]["last"] is None
-    assert per.per_range[0]["count"] == 0.0
-    assert per.newest is None
+    may = parse_period("2027-05")
+    assert (metric.pk, may) not in period_values(metric_ids=[metric.pk], periods=[may])
+    assert EMPTY["sum"] is None and EMPTY["last"] is None and EMPTY["count"] == 0.0  # what a KPI then reads
+    assert metrics_with_newest(_only(metric))[0]["newest"] is None
 
 
 def _only(metric):

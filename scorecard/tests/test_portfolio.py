@@ -9,10 +9,10 @@ from django.urls import reverse
 
 from metrics.models import Metric, Source
 from scorecard import services
+from scorecard.evaluation import evaluate_scorecard as scorecard_scores
+from scorecard.evaluation import evaluate_scorecards as scorecards_scores
 from scorecard.models import Action
 from scorecard.periods import parse_period
-from scorecard.selectors import scorecard_scores
-from scorecard.selectors.batch import scorecards_scores
 from scorecard.tests.conftest import local
 from scorecard.tests.test_query_counts import add_kpis
 from strategy.models import StrategyMap

@@ -6,9 +6,9 @@ import pytest
 from django.urls import reverse
 
 from scorecard import services
+from scorecard.evaluation import evaluate_scorecard as scorecard_scores
+from scorecard.evaluation import kpi_series
 from scorecard.periods import parse_period
-from scorecard.selectors import scorecard_scores
-from scorecard.selectors.dashboards import series_of_kpis
 from scorecard.tests.conftest import AMS, local
 
 pytestmark = pytest.mark.django_db
@@ -195,8 +195,8 @@ def test_without_a_period_the_current_one_is_shown(client_for, scorecard):
 def test_the_series_has_twelve_periods_with_their_goals(scorecard, leads, django_assert_num_queries):
     kpi = type(leads).objects.select_related("metric").prefetch_related("targets").get(pk=leads.pk)
     team = scorecard.team
-    with django_assert_num_queries(2):  # the aggregates of all twelve months, and their last values
-        series = series_of_kpis(
+    with django_assert_num_queries(3):  # the metric, the aggregates of all twelve months, and their last values
+        series = kpi_series(
             kpis=[kpi], ends={kpi.pk: parse_period("2027-06")}, team_timezone=team.timezone, team_id=team.pk,
             now=local(2027, 7, 1),
         )[kpi.pk]  # fmt: skip

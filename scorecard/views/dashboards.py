@@ -19,9 +19,10 @@ from teams.access import can, team_for_member
 from teams.models import Role
 
 from .. import figures
+from ..evaluation import current_period
 from ..models import Scorecard
 from ..periods import Period, last_periods, period_containing
-from ..selectors import actions_of_team, current_period, scorecards_of_team
+from ..selectors import actions_of_team, scorecards_of_team
 from ..selectors.dashboards import KpiRow, perspective_actions, scorecard_dashboard, with_overdue
 from .common import period_from_request
 

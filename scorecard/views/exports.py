@@ -13,13 +13,13 @@ from scorecard_site.charts import figure_payload
 from teams.access import team_for_member
 from teams.models import Team
 
+from ..evaluation import ScorecardResult, current_period, evaluate_scorecard, evaluate_scorecards
 from ..exports import ExportKpiRow, ExportPerspective, ExportScorecard, to_csv, to_xlsx
 from ..figures import kpi_period_chart
 from ..models import Action, Scorecard
 from ..periods import Period, last_periods, parse_period
 from ..scoring import RED, round_score
-from ..selectors import ScorecardScores, actions_of_team, current_period, scorecard_scores, scorecards_of_team
-from ..selectors.batch import scorecards_scores
+from ..selectors import actions_of_team, scorecards_of_team
 from ..selectors.portfolio import TREND_PERIODS
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -34,7 +34,7 @@ def _scorecard_and_period(request: HttpRequest, team_slug: str, scorecard_id: in
     return team, scorecard, period
 
 
-def export_of(scores: ScorecardScores) -> ExportScorecard:
+def export_of(scores: ScorecardResult) -> ExportScorecard:
     """The plain export structure; scores rounded to 2 decimals like the scores endpoint."""
     perspectives = []
     for row in scores.perspectives:
@@ -53,6 +53,7 @@ def export_of(scores: ScorecardScores) -> ExportScorecard:
                 stale=item.stale,
                 forecast_status=item.forecast_status if item.forecast is not None else None,
                 decimals=item.kpi.decimals,
+                in_progress=item.in_progress,
             )
             for item in row.kpis
         ]
@@ -86,7 +87,7 @@ def _download(request: HttpRequest, team_slug: str, scorecard_id: int, extension
         _team, scorecard, period = _scorecard_and_period(request, team_slug, scorecard_id)
     except ValueError as error:
         return HttpResponseBadRequest(str(error), content_type="text/plain; charset=utf-8")
-    export = export_of(scorecard_scores(scorecard=scorecard, period=period))
+    export = export_of(evaluate_scorecard(scorecard=scorecard, period=period))
     if extension == "xlsx":
         response = HttpResponse(to_xlsx(export), content_type=XLSX_TYPE)
     else:
@@ -110,7 +111,7 @@ def scorecard_export_csv(request: HttpRequest, team_slug: str, scorecard_id: int
 def _kpi_charts(scorecard: Scorecard, period: Period) -> dict[int, dict[str, Any]]:
     """Per KPI id a chart of its actual against goal and red flag over the last periods (constant queries)."""
     periods = last_periods(period, TREND_PERIODS.get(period.kind, 12))
-    history = scorecards_scores(scorecards=[scorecard], periods=periods)[scorecard.pk]
+    history = evaluate_scorecards(scorecards=[scorecard], periods=periods)[scorecard.pk]
     charts: dict[int, dict[str, Any]] = {}
     if not history:
         return charts
@@ -146,7 +147,7 @@ def scorecard_report(request: HttpRequest, team_slug: str, scorecard_id: int) ->
         team, scorecard, period = _scorecard_and_period(request, team_slug, scorecard_id)
     except ValueError as error:
         return HttpResponseBadRequest(str(error), content_type="text/plain; charset=utf-8")
-    scores = scorecard_scores(scorecard=scorecard, period=period)
+    scores = evaluate_scorecard(scorecard=scorecard, period=period)
     charts = _kpi_charts(scorecard, period)
     actions: dict[int, list[Action]] = {}
     for action in actions_of_team(team).filter(perspective__scorecard=scorecard):

@@ -16,11 +16,12 @@ from teams.history import history_of
 from teams.models import Role
 
 from .. import services
+from ..evaluation import kpi_current, kpi_series, team_today
 from ..forms import KpiForm, ValueEntryForm
 from ..models import KPI
-from ..selectors import kpis_of_team, perspectives_of_team, team_today
+from ..selectors import kpis_of_team, perspectives_of_team
 from ..selectors.actions import action_marks
-from ..selectors.dashboards import KpiRow, kpi_now, kpi_sources, series_of_kpis, with_overdue
+from ..selectors.dashboards import KpiRow, kpi_sources, with_overdue
 from .common import call_service, confirm_page, form_page
 from .dashboards import kpi_chart
 
@@ -62,10 +63,10 @@ def _kpi_context(request: HttpRequest, kpi: KPI, value_form: ValueEntryForm) -> 
     team = kpi.perspective.scorecard.team
     recent = DataPoint.objects.filter(metric_id=kpi.metric_id).order_by("-ts")[:RECENT_VALUES] if kpi.metric_id else []
     now = timezone.now()
-    item = kpi_now(kpi=kpi, now=now)
-    series = series_of_kpis(
-        kpis=[kpi], ends={kpi.pk: item.period}, team_timezone=team.timezone, team_id=team.pk, now=now
-    )[kpi.pk]
+    item = kpi_current(kpi=kpi, now=now)
+    series = kpi_series(kpis=[kpi], ends={kpi.pk: item.period}, team_id=team.pk, team_timezone=team.timezone, now=now)[
+        kpi.pk
+    ]
     row = KpiRow(item, series)
     actions = with_overdue(kpi.actions.select_related("owner", "perspective"), team_today(team.timezone, now))
     return {

@@ -1,7 +1,7 @@
 from importlib import import_module, util
 
 from django.apps import apps
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from teams.demo import DemoContext, seed
@@ -17,9 +17,13 @@ class Command(BaseCommand):
         parser.add_argument(
             "--large", action="store_true", help="Also load the large benchmark data set (50 teams, ~2.6M points)."
         )
+        parser.add_argument("--teams", type=int, default=50, help="With --large: how many teams (default 50).")
+        parser.add_argument("--years", type=int, default=3, help="With --large: years of daily points (default 3).")
 
     def handle(self, *args, **options):
-        context = DemoContext(large=options["large"])
+        if options["teams"] < 1 or options["years"] < 1:
+            raise CommandError("--teams and --years must be at least 1.")
+        context = DemoContext(large=options["large"], large_teams=options["teams"], large_years=options["years"])
         # Every other app may add its demo data in <app>/demo.py: seed(context), and with --large
         # seed_large(context, stdout) for the benchmark data set.
         demo_modules = [

@@ -61,6 +61,10 @@ def combining_aggregation(kpi: KPI) -> str:
 def bar_for(kpi: KPI, targets: Sequence[Target], period: Period, today: date, *, at_end: bool = False) -> Bar:
     """Target values for `period`: the native periods' values combined (sum/count add up, others last)."""
     natives = [period] if period.kind == kpi.frequency else native_periods(period, kpi.frequency)
+    aggregation = combining_aggregation(kpi)
+    if not at_end and aggregation not in ("sum", "count") and period.contains(today):
+        # A level KPI's running view takes the native period it is in now, judged at today (its pacing).
+        natives = [native for native in natives if native.start <= today] or natives
     bars = []
     for native in natives:
         day = judging_day(native, today, at_end=at_end)
@@ -69,7 +73,6 @@ def bar_for(kpi: KPI, targets: Sequence[Target], period: Period, today: date, *,
             bars.append(_bar_on(kpi, target, day))
     if not bars:
         return NO_BAR
-    aggregation = combining_aggregation(kpi)
     combined: dict[str, float | None] = {}
     for name in BOUNDS:
         values = [getattr(bar, name) for bar in bars if getattr(bar, name) is not None]
