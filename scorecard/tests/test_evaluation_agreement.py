@@ -91,7 +91,9 @@ def test_every_page_and_endpoint_shows_the_same_numbers_for_a_kpi_and_period(cli
         assert "In progress" in html or name == "kpi page", name
 
     map_statuses = import_string(settings.STRATEGY_MAP_STATUSES)  # the strategy map's colours
-    assert map_statuses(strategy_map=scorecard.strategy_map).factors == {red_leads.success_factor_id: ["red"]}
+    assert map_statuses(strategy_map=scorecard.strategy_map, period=period.label).factors == {
+        red_leads.success_factor_id: ["red"]
+    }
 
     digest_send()  # the owner hears that it turned red
     assert any("KPIs that turned red" in m.body and "Leads" in m.body for m in mail.outbox)
