@@ -6,6 +6,7 @@ columns), a very long string, an integer beyond 64 bits, a negative id, an unkno
 walked too. Run it on PostgreSQL: SQLite stores NUL characters without complaint.
 """
 
+import contextlib
 from typing import Any
 
 import lxml.html
@@ -35,11 +36,10 @@ def every_page_without_arguments() -> list[str]:
 
     urls = []
     for name in sorted(set(walk(get_resolver().url_patterns, None))):
-        try:
+        with contextlib.suppress(NoReverseMatch):  # the name is also used by a pattern with arguments
             urls += [] if name.startswith("admin:") else [reverse(name)]
-        except NoReverseMatch:  # the name is also used by a pattern with arguments
-            pass
     return urls
+
 
 HOSTILE = {
     "NUL character": "before\x00after",
