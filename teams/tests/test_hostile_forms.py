@@ -170,3 +170,19 @@ def test_ingest_refuses_unstorable_characters_with_a_400_that_says_why(team, api
     answer = api_client.post(reverse("metrics:api-datapoints", args=[team.slug]), body, content_type="application/json")
     assert answer.status_code == 400
     assert "NUL character or a lone surrogate" in answer.content.decode()
+
+
+def test_ids_beyond_64_bits_in_any_address_answer_without_a_server_error(client_for, team):
+    """Every team page with only ids in its path, the ids beyond what PostgreSQL's bigint holds."""
+    client = client_for("admin")
+    problems = []
+    for name, args in TEAM_PATTERNS:
+        ids = [arg for arg in args if arg in ("pk", "id") or arg.endswith("_id")]
+        if not ids or len(ids) != len(args) - 1:
+            continue
+        url = reverse(name, kwargs={"team_slug": team.slug} | dict.fromkeys(ids, 2**70))
+        for method in (client.get, client.post):
+            status = method(url).status_code
+            if status >= 500:
+                problems.append(f"{name}: {method.__name__.upper()} {url} answered {status}")
+    assert not problems, "\n".join(problems)
