@@ -19,6 +19,7 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from teams.api_parsers import has_unstorable_text, unstorable_text_message
 from teams.models import Team
 
 from .models import Metric, Source
@@ -170,6 +171,10 @@ def datapoints_ingest(*, team: Team, body: bytes, source: str = Source.API) -> U
     collects every error with its index.
     """
     parser = TimestampParser(tz=ZoneInfo(team.timezone), now=timezone.now())
+    # A NUL character or a lone surrogate can only be spelled as a \u escape (raw, it is not JSON or not UTF-8),
+    # so bodies without one skip the walk.
+    if b"\\u" in body and has_unstorable_text(parse_document(body)):
+        raise _request_error(unstorable_text_message())
     try:
         batch = _BATCH_DECODER.decode(body)
     except _UNREADABLE as error:

@@ -118,7 +118,8 @@ def invitation_mail(*, invitation_id: int, base_url: str) -> None:
         "username": user.get_username(),
     }
     send_mail(
-        subject=_("You are invited to %(team)s on Scorecard") % {"team": invitation.team.name},
+        # One line, as Django's password reset does: a line break in a header is refused (BadHeaderError).
+        subject=" ".join((_("You are invited to %(team)s on Scorecard") % {"team": invitation.team.name}).split()),
         message=render_to_string("teams/email/invitation.txt", context),
         from_email=settings.DEFAULT_FROM_EMAIL,
         recipient_list=[user.email],

@@ -8,13 +8,13 @@ from typing import ClassVar
 
 from django.utils.translation import gettext_lazy as _
 
-from .base import Connector, CredentialField, FetchContext, FetchResult, MetricSpec, register
-from .graph import InvalidMetricError, graph_get, insight_day, windows
+from .base import CredentialField, FetchContext, FetchResult, MetricSpec, register
+from .graph import GraphConnector, InvalidMetricError, graph_account, graph_get, insight_day, windows
 from .lineage import source_on
 
 
 @register
-class FacebookPageConnector(Connector):
+class FacebookPageConnector(GraphConnector):
     platform = "facebook_page"
     label = _("Facebook Page")
     account_help = _("the Page id")
@@ -33,7 +33,7 @@ class FacebookPageConnector(Connector):
         return {s.key: source_on(self.platform, s.source, today) for s in self.metrics if s.kind == "daily"}
 
     def fetch(self, ctx: FetchContext) -> FetchResult:
-        page = ctx.account_ref.strip()
+        page = graph_account(ctx)
         result = FetchResult()
         try:
             fields = graph_get(ctx, page, {"fields": "followers_count,fan_count"}, label="Facebook")

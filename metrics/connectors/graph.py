@@ -6,17 +6,46 @@ Graph errors mostly come as HTTP 400 whatever the cause, so they are told apart 
 
 from __future__ import annotations
 
+import re
+from collections.abc import Mapping
 from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.utils.translation import gettext as _
 
-from .base import FetchContext, PermanentSourceError, TransientSourceError, json_body, send
+from .base import Connector, FetchContext, PermanentSourceError, TransientSourceError, json_body, send
 
 THROTTLE_CODES = {4, 17, 32, 613, 80001, 80002, 80005}
 PACIFIC = ZoneInfo("America/Los_Angeles")
 MAX_WINDOW_DAYS = 90
+
+
+# The object a channel reads: a numeric id, or a Page's user name (letters, digits, dots). The account is put into
+# the request's path, so anything else ("me/accounts", "../", "123?fields=", "#") would read another object with
+# the team's token than the one the channel names.
+GRAPH_NODE = re.compile(r"(?=[^.]*[A-Za-z0-9])[A-Za-z0-9.]{1,128}")
+
+
+def graph_node_problem(ref: str) -> str | None:
+    if GRAPH_NODE.fullmatch(ref.strip()):
+        return None
+    return _("Enter the account id (digits) or the Page's user name (letters, digits and dots), not a path.")
+
+
+class GraphConnector(Connector):
+    def validate(self, *, account_ref: str, options: Mapping[str, Any]) -> None:
+        problem = graph_node_problem(account_ref)
+        if problem:
+            raise ValueError(problem)
+
+
+def graph_account(ctx: FetchContext) -> str:
+    """The channel's account, checked again at sync time for channels saved before the form checked it."""
+    problem = graph_node_problem(ctx.account_ref)
+    if problem:
+        raise PermanentSourceError(problem)
+    return ctx.account_ref.strip()
 
 
 class InvalidMetricError(Exception):

@@ -8,15 +8,15 @@ from typing import ClassVar
 
 from django.utils.translation import gettext_lazy as _
 
-from .base import Connector, CredentialField, FetchContext, FetchResult, MetricSpec, register
-from .graph import InvalidMetricError, graph_get
+from .base import CredentialField, FetchContext, FetchResult, MetricSpec, register
+from .graph import GraphConnector, InvalidMetricError, graph_account, graph_get
 from .lineage import source_on
 
 FIELDS = {"followers": "followers_count", "follows": "follows_count", "posts": "media_count"}
 
 
 @register
-class InstagramConnector(Connector):
+class InstagramConnector(GraphConnector):
     platform = "instagram"
     label = _("Instagram")
     account_help = _("the Instagram business account id (1784…)")
@@ -32,7 +32,7 @@ class InstagramConnector(Connector):
     )
 
     def fetch(self, ctx: FetchContext) -> FetchResult:
-        account = ctx.account_ref.strip()
+        account = graph_account(ctx)
         result = FetchResult()
         try:
             fields = graph_get(ctx, account, {"fields": ",".join([*FIELDS.values(), "username"])}, label="Instagram")

@@ -211,3 +211,46 @@ def test_an_instagram_account_connected_with_instagram_login_is_read_on_graph_in
         },
     )
     assert values(result)["followers"] == 5
+
+
+# --- The account is one Graph object, never a path ----------------------------------------------------------------
+
+PATHS = ["me/accounts", "../v1.0/1044", "1044?fields=access_token", "1044#", "..", "1044/../me", "@evil.example"]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("platform", ["facebook_page", "instagram"])
+@pytest.mark.parametrize("account_ref", PATHS)
+def test_a_graph_account_that_is_a_path_is_refused_on_the_channel_form(team, platform, account_ref):
+    from metrics.channel_services import channel_create
+    from teams.errors import ApplicationError
+
+    with pytest.raises(ApplicationError, match="not a path"):
+        channel_create(team=team, platform=platform, name="Page", account_ref=account_ref, credentials={"token": TOKEN})
+
+
+@pytest.mark.parametrize("platform", ["facebook_page", "instagram"])
+@pytest.mark.parametrize("account_ref", PATHS)
+def test_a_saved_graph_account_that_is_a_path_reads_nothing(httpserver, platform, account_ref):
+    httpserver.expect_request("/v24.0/me/accounts").respond_with_json({"data": [{"access_token": "page token"}]})
+    try:
+        run_connector(
+            platform,
+            account_ref=account_ref,
+            credentials={"token": TOKEN},
+            config={"base_url": httpserver.url_for("").rstrip("/"), "version": "v24.0"},
+        )
+    except PermanentSourceError as error:
+        assert "not a path" in str(error)
+    assert httpserver.log == []
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("platform", "account_ref"), [("facebook_page", "acme.coffee"), ("instagram", "17841")])
+def test_a_graph_account_id_or_page_name_is_accepted(team, platform, account_ref):
+    from metrics.channel_services import channel_create
+
+    channel = channel_create(
+        team=team, platform=platform, name="Page", account_ref=account_ref, credentials={"token": TOKEN}
+    )
+    assert channel.account_ref == account_ref

@@ -190,3 +190,15 @@ def test_an_unknown_role_is_refused_with_a_message(client_for, team, users):
     assert "Choose a valid role." in response.content.decode()
     membership.refresh_from_db()
     assert membership.role == Role.VIEWER
+
+
+def test_an_invitation_to_a_team_whose_name_has_line_breaks_is_sent_with_a_one_line_subject(
+    client_for, team, users, django_capture_on_commit_callbacks
+):
+    type(team).objects.filter(pk=team.pk).update(name="Social\r\nBcc: everyone@example.com")
+    with django_capture_on_commit_callbacks(execute=True):
+        invite(client_for("admin"), team, "outsider")
+    assert [message.subject for message in mail.outbox] == [
+        "You are invited to Social Bcc: everyone@example.com on Scorecard"
+    ]
+    assert mail.outbox[0].bcc == [] and mail.outbox[0].message()["Bcc"] is None
