@@ -19,7 +19,8 @@ def followers_kpi(team):
     kpi.name, kpi.unit, kpi.decimals = "Followers", "followers", 1
     kpi.save()
     kpi.targets.update(goal=35300, red_flag=30000)
-    datapoints_upsert(points=[PointIn(kpi.metric_id, datetime(2027, 1, 5, tzinfo=UTC), 1234.5)], source="manual")  # the month's one value
+    # replaces the KPI's one value of the month
+    datapoints_upsert(points=[PointIn(kpi.metric_id, datetime(2027, 1, 5, tzinfo=UTC), 1234.5)], source="manual")
     return kpi
 
 
