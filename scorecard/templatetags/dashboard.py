@@ -12,11 +12,11 @@ METRIC_MAX_DECIMALS = 4
 
 
 @register.filter
-def kpi_value(value: float | None, decimals: int = 0) -> str:
+def kpi_value(value: float | None, decimals: int | None = 0) -> str:
     """A number with its decimals and thousands grouped for the reader's language; "–" for no value."""
     if value is None or value == "":
         return "–"
-    return floatformat(value, f"{int(decimals)}g")
+    return floatformat(value, f"{int(decimals or 0)}g")
 
 
 @register.filter
