@@ -4,13 +4,12 @@ attach to the named field."""
 from typing import Any
 
 from django import forms
-from django.db.models import BLANK_CHOICE_DASH
 from django.utils.translation import gettext_lazy as _
 
 from metrics.models import Metric
 from strategy.models import StrategyMap, SuccessFactor
 from teams.models import Role, Team
-from teams.number_fields import LocalizedFloatField, number_formfield
+from teams.number_fields import EMPTY_CHOICE, LocalizedFloatField, number_formfield
 from teams.selectors import users_of_team
 
 from .models import KPI, Action, NotificationPreference, Perspective, Scorecard, Target
@@ -31,6 +30,7 @@ def offer_team_members_as_owners(form: forms.BaseForm, team: Team) -> None:
 class ScorecardCreateForm(forms.ModelForm):
     class Meta:
         model = Scorecard
+        formfield_callback = number_formfield
         fields = ["strategy_map", "title", "frequency"]
 
     def __init__(self, *args: Any, team: Team, **kwargs: Any) -> None:
@@ -111,7 +111,7 @@ def success_factors_by_objective(factors: Any) -> list[tuple[Any, Any]]:
     groups: dict[str, list[tuple[int, str]]] = {}
     for factor in factors.select_related("objective").order_by("objective__order", "objective_id", "order", "pk"):
         groups.setdefault(factor.objective.title, []).append((factor.pk, factor.title))
-    return [("", BLANK_CHOICE_DASH[0][1]), *groups.items()]
+    return [("", EMPTY_CHOICE), *groups.items()]
 
 
 class TargetForm(forms.ModelForm):
