@@ -25,7 +25,7 @@ class Channel(models.Model):
         FAILING = "failing", _("Failing")
         NEEDS_ATTENTION = "needs_attention", _("Needs attention")
 
-    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="channels")
+    team = models.ForeignKey(Team, verbose_name=_("team"), on_delete=models.CASCADE, related_name="channels")
     platform = models.CharField(_("platform"), max_length=40)
     name = models.CharField(_("name"), max_length=120)
     key_prefix = models.SlugField(
@@ -81,7 +81,7 @@ class Channel(models.Model):
 
 
 class Metric(models.Model):
-    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="metrics")
+    team = models.ForeignKey(Team, verbose_name=_("team"), on_delete=models.CASCADE, related_name="metrics")
     key = models.SlugField(_("key"), max_length=80, help_text=_("Short name used by the API and CSV files."))
     name = models.CharField(_("name"), max_length=200)
     unit = models.CharField(_("unit"), max_length=40, blank=True)
@@ -105,7 +105,7 @@ class Metric(models.Model):
 
 
 class DataPoint(models.Model):
-    metric = models.ForeignKey(Metric, on_delete=models.CASCADE, related_name="datapoints")
+    metric = models.ForeignKey(Metric, verbose_name=_("metric"), on_delete=models.CASCADE, related_name="datapoints")
     ts = models.DateTimeField(_("time"))
     value = models.FloatField(_("value"))
     source = models.CharField(_("source"), max_length=10, choices=Source.choices, default=Source.MANUAL)

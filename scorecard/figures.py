@@ -284,7 +284,8 @@ def team_perspective_heatmap(
     fig = _figure(
         height=80 + 30 * max(len(teams), 1),
         margin={"l": 8, "r": 8, "t": 48, "b": 8},
-        xaxis={"side": "top", "type": "category", "fixedrange": True},
+        # automargin: long team and perspective names push the margins instead of being cut off on a phone.
+        xaxis={"side": "top", "type": "category", "automargin": True, "fixedrange": True},
         yaxis={"autorange": "reversed", "type": "category", "automargin": True, "fixedrange": True},
     )
     fig.add_trace(
@@ -304,8 +305,9 @@ def score_trend(*, labels: list[str], series: dict[str, list[float | None]]) -> 
     fig = _figure(
         height=340,
         showlegend=True,
-        legend={"orientation": "h", "y": -0.15, "x": 0},
-        xaxis={"type": "category", "showgrid": False},
+        # Above the plot: below it, a legend of several teams covered the period labels on a phone.
+        legend={"orientation": "h", "x": 0, "y": 1.02, "yanchor": "bottom"},
+        xaxis={"type": "category", "showgrid": False, "automargin": True},
         yaxis={"range": [0, 10], "title": {"text": _("Score")}, "gridcolor": "#e9ecef", "zeroline": False},
     )
     for status, low, high in (("red", 0, AMBER_FROM), ("amber", AMBER_FROM, GREEN_FROM), ("green", GREEN_FROM, 10)):

@@ -9,8 +9,8 @@ from django.utils.translation import gettext_lazy as _
 from metrics.models import Metric
 from strategy.models import StrategyMap, SuccessFactor
 from strategy.perspectives import PERSPECTIVES
-from teams.models import Team
-from teams.number_fields import LocalizedFloatField, number_formfield
+from teams.models import Role, Team
+from teams.number_fields import EMPTY_CHOICE, LocalizedFloatField, number_formfield
 from teams.selectors import users_of_team
 
 from .library import library_of
@@ -32,6 +32,7 @@ def offer_team_members_as_owners(form: forms.BaseForm, team: Team) -> None:
 class ScorecardCreateForm(forms.ModelForm):
     class Meta:
         model = Scorecard
+        formfield_callback = number_formfield
         fields = ["strategy_map", "title", "frequency"]
 
     def __init__(self, *args: Any, team: Team, **kwargs: Any) -> None:
@@ -78,22 +79,49 @@ class KpiForm(forms.ModelForm):
         widgets = {"description": forms.Textarea(attrs={"rows": 3}), "formula": forms.TextInput()}
         help_texts = {
             "metric": _("Leave both metric and formula empty to enter values by hand on the KPI page."),
+            "scoring_type": _(
+                "How a period's value becomes a score from 0 to 10: against a goal and a red flag, within a band "
+                "(stabilize), against a goal only, as yes or no, or not at all (shown, not counted)."
+            ),
+            "weight": _("The KPI's share in its perspective's score, relative to the other KPIs there (1 = equal)."),
+            "baseline": _("Where the KPI started; linear scoring counts from here to the goal."),
         }
 
     def __init__(self, *args: Any, scorecard: Scorecard, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         team = scorecard.team
         self.fields["perspective"].queryset = scorecard.perspectives.all()  # type: ignore[attr-defined]
-        self.fields["metric"].queryset = Metric.objects.filter(team=team)  # type: ignore[attr-defined]
-        self.fields["success_factor"].queryset = SuccessFactor.objects.filter(  # type: ignore[attr-defined]
-            objective__strategy_map=scorecard.strategy_map
-        )
-        offer_team_members_as_owners(self, team)
+        metric = self.fields["metric"]
+        metric.queryset = Metric.objects.filter(team=team).select_related("channel")  # type: ignore[attr-defined]
+        metric.label_from_instance = metric_choice_label  # type: ignore[attr-defined]
+        factors = SuccessFactor.objects.filter(objective__strategy_map=scorecard.strategy_map)
+        self.fields["success_factor"].queryset = factors  # type: ignore[attr-defined]
+        self.fields["success_factor"].choices = success_factors_by_objective(factors)  # type: ignore[attr-defined]
+        owner = self.fields["owner"]
+        owners = users_of_team(team=team, roles=(Role.EDITOR, Role.ADMIN))
+        if self.instance.owner_id:  # an owner chosen before keeps the KPI until someone picks another
+            owners = owners | users_of_team(team=team).filter(pk=self.instance.owner_id)
+        owner.queryset = owners  # type: ignore[attr-defined]
+        owner.error_messages["invalid_choice"] = _("Choose an editor or admin of this team or of a team above it.")
         if self.instance.pk is None:  # a new KPI: the aggregation follows its source unless chosen
             aggregation: Any = self.fields["aggregation"]
             aggregation.required = False
             aggregation.choices = [("", _("Automatic: last for values entered by hand, else sum")), *KPI_AGGREGATIONS]
             self.initial["aggregation"] = ""
+
+
+def metric_choice_label(metric: Metric) -> str:
+    """Metrics of the same name on two channels read apart: "Followers (ig-followers) · Instagram"."""
+    label = f"{metric.name} ({metric.key})"
+    return f"{label} · {metric.channel.name}" if metric.channel else label
+
+
+def success_factors_by_objective(factors: Any) -> list[tuple[Any, Any]]:
+    """The choices of a success factor, grouped under their objective (an <optgroup> each)."""
+    groups: dict[str, list[tuple[int, str]]] = {}
+    for factor in factors.select_related("objective").order_by("objective__order", "objective_id", "order", "pk"):
+        groups.setdefault(factor.objective.title, []).append((factor.pk, factor.title))
+    return [("", EMPTY_CHOICE), *groups.items()]
 
 
 class TargetForm(forms.ModelForm):

@@ -19,7 +19,7 @@ class Frequency(models.TextChoices):
 
 
 class Scorecard(models.Model):
-    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="scorecards")
+    team = models.ForeignKey(Team, verbose_name=_("team"), on_delete=models.CASCADE, related_name="scorecards")
     strategy_map = models.ForeignKey(
         StrategyMap, verbose_name=_("strategy map"), on_delete=models.PROTECT, related_name="scorecards"
     )
@@ -58,7 +58,9 @@ PERSPECTIVE_DEFAULTS: dict[str, tuple[str, str]] = {key: (name, question) for ke
 
 
 class Perspective(models.Model):
-    scorecard = models.ForeignKey(Scorecard, on_delete=models.CASCADE, related_name="perspectives")
+    scorecard = models.ForeignKey(
+        Scorecard, verbose_name=_("scorecard"), on_delete=models.CASCADE, related_name="perspectives"
+    )
     key = models.CharField(_("key"), max_length=20, choices=PerspectiveKey.choices)
     name = models.CharField(_("name"), max_length=100)
     question = models.CharField(_("guiding question"), max_length=300, blank=True)
@@ -104,7 +106,9 @@ class ScoringType(models.TextChoices):
 
 
 class KPI(models.Model):
-    perspective = models.ForeignKey(Perspective, on_delete=models.CASCADE, related_name="kpis")
+    perspective = models.ForeignKey(
+        Perspective, verbose_name=_("perspective"), on_delete=models.CASCADE, related_name="kpis"
+    )
     success_factor = models.ForeignKey(
         SuccessFactor,
         verbose_name=_("success factor"),
@@ -162,7 +166,7 @@ class Target(models.Model):
         NONE = "none", _("None")
         LINEAR = "linear", _("Linear from the baseline")
 
-    kpi = models.ForeignKey(KPI, on_delete=models.CASCADE, related_name="targets")
+    kpi = models.ForeignKey(KPI, verbose_name=_("KPI"), on_delete=models.CASCADE, related_name="targets")
     period_start = models.DateField(_("from"))
     period_end = models.DateField(_("until"))
     goal = models.FloatField(_("goal"))
@@ -192,7 +196,9 @@ class Action(models.Model):
         DONE = "done", pgettext_lazy("action status", "Done")
         CANCELLED = "cancelled", _("Cancelled")
 
-    perspective = models.ForeignKey(Perspective, on_delete=models.CASCADE, related_name="actions")
+    perspective = models.ForeignKey(
+        Perspective, verbose_name=_("perspective"), on_delete=models.CASCADE, related_name="actions"
+    )
     kpi = models.ForeignKey(
         KPI, verbose_name=_("KPI"), null=True, blank=True, on_delete=models.SET_NULL, related_name="actions"
     )

@@ -13,7 +13,7 @@ class StrategyMap(models.Model):
         ACTIVE = "active", _("Active")
         ARCHIVED = "archived", _("Archived")
 
-    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="strategy_maps")
+    team = models.ForeignKey(Team, verbose_name=_("team"), on_delete=models.CASCADE, related_name="strategy_maps")
     title = models.CharField(_("title"), max_length=200)
     mission = models.TextField(_("social media mission"), blank=True)
     vision = models.TextField(_("vision"), blank=True)
@@ -44,7 +44,9 @@ class Objective(models.Model):
     # Lazily translated labels of the four perspectives (perspectives.py marks the source strings).
     PERSPECTIVE_CHOICES = [(key, _(name)) for key, name, _question in PERSPECTIVES]
 
-    strategy_map = models.ForeignKey(StrategyMap, on_delete=models.CASCADE, related_name="objectives")
+    strategy_map = models.ForeignKey(
+        StrategyMap, verbose_name=_("strategy map"), on_delete=models.CASCADE, related_name="objectives"
+    )
     title = models.CharField(_("title"), max_length=200)
     description = models.TextField(_("description"), blank=True)
     # None: not placed yet (objectives made before perspectives existed stay so until someone places them);
@@ -64,7 +66,9 @@ class Objective(models.Model):
 
 
 class SuccessFactor(models.Model):
-    objective = models.ForeignKey(Objective, on_delete=models.CASCADE, related_name="success_factors")
+    objective = models.ForeignKey(
+        Objective, verbose_name=_("objective"), on_delete=models.CASCADE, related_name="success_factors"
+    )
     title = models.CharField(_("title"), max_length=200)
     description = models.TextField(_("description"), blank=True)
     order = models.PositiveIntegerField(_("order"), default=0)
@@ -81,8 +85,10 @@ class SuccessFactor(models.Model):
 class ObjectiveLink(models.Model):
     """Cause and effect: reaching `cause` helps reach `effect` (same map, no cycles)."""
 
-    cause = models.ForeignKey(Objective, on_delete=models.CASCADE, related_name="effect_links")
-    effect = models.ForeignKey(Objective, on_delete=models.CASCADE, related_name="cause_links")
+    cause = models.ForeignKey(Objective, verbose_name=_("cause"), on_delete=models.CASCADE, related_name="effect_links")
+    effect = models.ForeignKey(
+        Objective, verbose_name=_("effect"), on_delete=models.CASCADE, related_name="cause_links"
+    )
 
     class Meta:
         verbose_name = _("cause-effect link")

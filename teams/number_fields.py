@@ -102,4 +102,15 @@ def number_formfield(db_field: models.Field, **kwargs: Any) -> forms.Field | Non
         kwargs.setdefault("form_class", LocalizedFloatField)
     elif isinstance(db_field, models.IntegerField) and not db_field.choices and not db_field.primary_key:
         kwargs.setdefault("form_class", LocalizedIntegerField)
-    return db_field.formfield(**kwargs)
+    field = db_field.formfield(**kwargs)
+    # Django's empty choice "---------" is not translated: every select starts with the same readable words.
+    if isinstance(field, forms.ModelChoiceField) and field.empty_label is not None:
+        field.empty_label = EMPTY_CHOICE
+    elif isinstance(field, forms.ChoiceField):
+        choices = list(field.choices)  # type: ignore[arg-type]
+        if choices and choices[0][0] == "":
+            field.choices = [("", EMPTY_CHOICE), *choices[1:]]
+    return field
+
+
+EMPTY_CHOICE = _("– choose –")

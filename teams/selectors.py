@@ -48,12 +48,14 @@ def invitations_of_user(*, user: User) -> QuerySet[Invitation]:
     return Invitation.objects.filter(user=user).select_related("team", "invited_by").order_by("team__name")
 
 
-def users_of_team(*, team: Team) -> QuerySet[User]:
-    """The people who may own a team's KPIs and actions: active members of the team or of a team above it.
+def users_of_team(*, team: Team, roles: tuple[Role, ...] | None = None) -> QuerySet[User]:
+    """The people who may own a team's KPIs and actions: active members of the team or of a team above it
+    (with one of `roles` there, when given).
 
     Superusers see every team, but they are offered (and accepted) only where they are members: a list of
     owners must not show people of other organisations.
     """
-    return (
-        User.objects.filter(is_active=True, memberships__team_id__in=ancestor_ids(team)).distinct().order_by("username")
-    )
+    memberships: dict[str, object] = {"memberships__team_id__in": ancestor_ids(team)}
+    if roles is not None:
+        memberships["memberships__role__in"] = roles
+    return User.objects.filter(is_active=True, **memberships).distinct().order_by("username")

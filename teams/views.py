@@ -148,7 +148,15 @@ def api_keys(request: HttpRequest, team_slug: str) -> HttpResponse:
             request.session[NEW_KEY_SESSION] = raw_key
             return redirect("teams:api-keys", team.slug)
     new_key = request.session.pop(NEW_KEY_SESSION, None) if request.method == "GET" else None
-    context = {"team": team, "form": form, "api_keys": api_keys_of_team(team=team), "new_key": new_key}
+    # The example reads a metric the team has, so it works when pasted.
+    example_metric = team.metrics.order_by("key").values_list("key", flat=True).first()
+    context = {
+        "team": team,
+        "form": form,
+        "api_keys": api_keys_of_team(team=team),
+        "new_key": new_key,
+        "example_metric": example_metric,
+    }
     return render(request, "teams/api_keys.html", context)
 
 

@@ -1,4 +1,6 @@
-"""Template filters of the dashboards."""
+"""Template filters of the dashboards and every other page that shows a measured number."""
+
+from typing import Any
 
 from django import template
 from django.template.defaultfilters import floatformat
@@ -7,13 +9,16 @@ from ..evaluation.labels import status_label
 
 register = template.Library()
 
+# A metric has no decimals of its own: it shows the places its value has, up to this many.
+METRIC_MAX_DECIMALS = 4
+
 
 @register.filter
-def kpi_value(value: float | None, decimals: int = 0) -> str:
-    """A KPI's number with its decimals and thousands grouped for the reader's language; "–" for no value."""
-    if value is None:
+def kpi_value(value: float | None, decimals: int | None = 0) -> str:
+    """A number with its decimals and thousands grouped for the reader's language; "–" for no value."""
+    if value is None or value == "":
         return "–"
-    return floatformat(value, f"{int(decimals)}g")
+    return floatformat(value, f"{int(decimals or 0)}g")
 
 
 @register.simple_tag
@@ -23,6 +28,12 @@ def status_text(status: str, in_progress: bool = False) -> str:
 
 
 @register.filter
-def with_unit(text: str, unit: str) -> str:
-    """A formatted number followed by its unit ("1,200 leads"); "–" stays bare. Goals read like their actuals."""
-    return text if text == "–" or not unit else f"{text} {unit}"
+def amount(value: float | None, measure: Any) -> str:
+    """A value of a KPI or metric as the reader sees it everywhere: grouped, with the KPI's decimals, and its unit
+    ("35,300 followers" in English, "35.300 followers" in Dutch); "–" for no value."""
+    decimals = getattr(measure, "decimals", None)
+    if decimals is None and value is not None:
+        decimals = len(f"{float(value):.{METRIC_MAX_DECIMALS}f}".rstrip("0").partition(".")[2])
+    unit = getattr(measure, "unit", "")
+    number = kpi_value(value, decimals)
+    return f"{number} {unit}" if unit and value is not None else number

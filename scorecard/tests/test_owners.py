@@ -11,6 +11,8 @@ pytestmark = pytest.mark.django_db
 
 # Members of Social, and the viewer of Acme above it; not the superuser, not the outsider of Other.
 OWNERS = ["editor", "owner", "parent_viewer", "viewer"]
+# A KPI's owner keeps its values up to date: only those who may edit (the editor and the admin "owner").
+KPI_OWNERS = ["editor", "owner"]
 
 
 def owner_choices(response) -> list[str]:
@@ -23,8 +25,9 @@ def test_the_kpi_and_action_forms_list_only_members_of_the_team_and_the_teams_ab
     client = client_for("editor")
     kpi_page = client.get(reverse("scorecard:kpi-create", args=[team.slug, perspective.pk]))
     action_page = client.get(reverse("scorecard:action-create", args=[team.slug, scorecard.pk]))
+    assert owner_choices(kpi_page) == KPI_OWNERS
+    assert owner_choices(action_page) == OWNERS
     for page in (kpi_page, action_page):
-        assert owner_choices(page) == OWNERS
         assert ">root<" not in page.content.decode()
         assert ">outsider<" not in page.content.decode()
 
@@ -38,13 +41,21 @@ def test_an_owner_from_outside_is_refused_on_the_forms_with_a_clear_message(
     kpi |= {"frequency": "month", "scoring_type": "goal_red_flag", "weight": 1, "owner": users[stranger].pk}
     action = {"perspective": perspective.pk, "title": "Reply", "status": "planned", "progress": 0}
     action["owner"] = users[stranger].pk
-    for url, data in [
-        (reverse("scorecard:kpi-create", args=[team.slug, perspective.pk]), kpi),
-        (reverse("scorecard:action-create", args=[team.slug, scorecard.pk]), action),
+    for url, data, message in [
+        (
+            reverse("scorecard:kpi-create", args=[team.slug, perspective.pk]),
+            kpi,
+            "Choose an editor or admin of this team or of a team above it.",
+        ),
+        (
+            reverse("scorecard:action-create", args=[team.slug, scorecard.pk]),
+            action,
+            "Choose a member of this team or of a team above it.",
+        ),
     ]:
         response = client.post(url, data)
         assert response.status_code == 200
-        assert response.context["form"].errors["owner"] == ["Choose a member of this team or of a team above it."]
+        assert response.context["form"].errors["owner"] == [message]
     assert not KPI.objects.exists()
     assert not Action.objects.exists()
 

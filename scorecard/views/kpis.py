@@ -45,7 +45,9 @@ def kpi_create(request: HttpRequest, team_slug: str, perspective_id: int) -> Htt
             messages.success(request, _("The KPI “%(name)s” was added.") % {"name": kpi.name})
             return redirect(kpi)
     heading = _("New KPI in “%(perspective)s”") % {"perspective": perspective.label}
-    return form_page(request, form=form, heading=heading, back=scorecard.get_absolute_url(), team=team)
+    return form_page(
+        request, form=form, heading=heading, back=scorecard.get_absolute_url(), team=team, scorecard=scorecard
+    )
 
 
 @login_required
@@ -120,7 +122,7 @@ def kpi_edit(request: HttpRequest, team_slug: str, kpi_id: int) -> HttpResponse:
             return redirect(kpi)
         kpi.refresh_from_db()
     heading = _("Edit KPI “%(name)s”") % {"name": kpi.name}
-    return form_page(request, form=form, heading=heading, back=kpi.get_absolute_url(), team=team)
+    return form_page(request, form=form, heading=heading, back=kpi.get_absolute_url(), team=team, kpi=kpi)
 
 
 @login_required
@@ -137,4 +139,4 @@ def kpi_delete(request: HttpRequest, team_slug: str, kpi_id: int) -> HttpRespons
         messages.success(request, _("The KPI was deleted; its metric and values are kept."))
         return redirect(scorecard)
     question = _("Delete the KPI “%(name)s” with its targets?") % {"name": kpi.name}
-    return confirm_page(request, question=question, back=kpi.get_absolute_url(), team=team)
+    return confirm_page(request, question=question, back=kpi.get_absolute_url(), team=team, kpi=kpi)

@@ -56,7 +56,14 @@ def scorecard_edit(request: HttpRequest, team_slug: str, scorecard_id: int) -> H
         )
         if done is not None:
             return redirect(scorecard)
-    return form_page(request, form=form, heading=_("Edit scorecard"), back=scorecard.get_absolute_url(), team=team)
+    return form_page(
+        request,
+        form=form,
+        heading=_("Edit scorecard"),
+        back=scorecard.get_absolute_url(),
+        team=team,
+        scorecard=scorecard,
+    )
 
 
 @login_required
@@ -74,7 +81,7 @@ def scorecard_delete(request: HttpRequest, team_slug: str, scorecard_id: int) ->
     question = _("Delete the scorecard “%(title)s” with all its KPIs, targets and actions?") % {
         "title": scorecard.title
     }
-    return confirm_page(request, question=question, back=scorecard.get_absolute_url(), team=team)
+    return confirm_page(request, question=question, back=scorecard.get_absolute_url(), team=team, scorecard=scorecard)
 
 
 @login_required
@@ -98,4 +105,11 @@ def perspective_edit(request: HttpRequest, team_slug: str, perspective_id: int) 
         if done is not None:
             return redirect(perspective.scorecard)
     heading = _("Edit perspective “%(name)s”") % {"name": perspective.label}
-    return form_page(request, form=form, heading=heading, back=perspective.scorecard.get_absolute_url(), team=team)
+    return form_page(
+        request,
+        form=form,
+        heading=heading,
+        back=perspective.scorecard.get_absolute_url(),
+        team=team,
+        scorecard=perspective.scorecard,
+    )

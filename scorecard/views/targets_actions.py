@@ -31,7 +31,7 @@ def target_create(request: HttpRequest, team_slug: str, kpi_id: int) -> HttpResp
         messages.success(request, _("The target was added."))
         return redirect(kpi)
     heading = _("New target for “%(name)s”") % {"name": kpi.name}
-    return form_page(request, form=form, heading=heading, back=kpi.get_absolute_url(), team=team)
+    return form_page(request, form=form, heading=heading, back=kpi.get_absolute_url(), team=team, kpi=kpi)
 
 
 @login_required
@@ -47,7 +47,7 @@ def target_edit(request: HttpRequest, team_slug: str, target_id: int) -> HttpRes
         messages.success(request, _("The target was saved."))
         return redirect(target.kpi)
     heading = _("Edit target for “%(name)s”") % {"name": target.kpi.name}
-    return form_page(request, form=form, heading=heading, back=target.kpi.get_absolute_url(), team=team)
+    return form_page(request, form=form, heading=heading, back=target.kpi.get_absolute_url(), team=team, kpi=target.kpi)
 
 
 @login_required
@@ -63,7 +63,7 @@ def target_delete(request: HttpRequest, team_slug: str, target_id: int) -> HttpR
         "start": target.period_start,
         "end": target.period_end,
     }
-    return confirm_page(request, question=question, back=kpi.get_absolute_url(), team=team)
+    return confirm_page(request, question=question, back=kpi.get_absolute_url(), team=team, kpi=kpi)
 
 
 def _action_fields(data: dict[str, Any]) -> dict[str, Any]:
@@ -89,7 +89,9 @@ def action_create(request: HttpRequest, team_slug: str, scorecard_id: int) -> Ht
         if action is not None:
             messages.success(request, _("The action was added."))
             return redirect(action.kpi or scorecard)
-    return form_page(request, form=form, heading=_("New action"), back=scorecard.get_absolute_url(), team=team)
+    return form_page(
+        request, form=form, heading=_("New action"), back=scorecard.get_absolute_url(), team=team, scorecard=scorecard
+    )
 
 
 @login_required
@@ -135,7 +137,9 @@ def action_edit(request: HttpRequest, team_slug: str, action_id: int) -> HttpRes
         messages.success(request, _("The action was saved."))
         return redirect(action.kpi or scorecard)
     heading = _("Edit action “%(title)s”") % {"title": action.title}
-    return form_page(request, form=form, heading=heading, back=scorecard.get_absolute_url(), team=team)
+    return form_page(
+        request, form=form, heading=heading, back=scorecard.get_absolute_url(), team=team, scorecard=scorecard
+    )
 
 
 @login_required
@@ -148,4 +152,4 @@ def action_delete(request: HttpRequest, team_slug: str, action_id: int) -> HttpR
         messages.success(request, _("The action was deleted."))
         return redirect(scorecard)
     question = _("Delete the action “%(title)s”?") % {"title": action.title}
-    return confirm_page(request, question=question, back=scorecard.get_absolute_url(), team=team)
+    return confirm_page(request, question=question, back=scorecard.get_absolute_url(), team=team, scorecard=scorecard)

@@ -64,3 +64,29 @@ def test_the_perspectives_read_in_dutch():
 
     with translation.override("nl"):
         assert [str(label) for label in PerspectiveKey.labels] == ["Klant", "Organisatie", "Social media", "Financieel"]
+
+
+@pytest.mark.django_db
+def test_the_kpi_form_and_a_history_entry_read_fully_in_dutch(client_for, team):
+    """Labels of required fields, the empty choice and the field names of the history are Dutch, not English."""
+    from django.urls import reverse
+    from lxml import html
+
+    from scorecard.services import target_update
+    from teams.tests.test_tenant_isolation import kpi_of
+
+    kpi = kpi_of(team)
+    target_update(target=kpi.targets.first(), goal=12)
+    client = client_for("editor")
+    form = html.fromstring(
+        client.get(
+            reverse("scorecard:kpi-create", args=[team.slug, kpi.perspective_id]), HTTP_ACCEPT_LANGUAGE="nl"
+        ).content
+    )
+    labels = [" ".join(label.text_content().split()) for label in form.xpath("//form//label")]
+    assert "Perspectief*" in labels and "Perspective*" not in labels
+    assert "---------" not in form.text_content()
+    assert form.xpath('//select[@name="metric"]/option[@value=""]/text()') == ["– kies –"]
+    page = client.get(kpi.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="nl").content.decode()
+    for english in ("Kpi:", "Goal:", "Scoring"):
+        assert english not in page
