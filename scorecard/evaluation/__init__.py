@@ -33,7 +33,6 @@ Public API
 * `evaluate_scorecard(scorecard=, period=, now=, perspective_key=None)` -> ScorecardResult, with forecasts.
 * `kpi_series(kpis=, ends=, team_id=, team_timezone=, now=, count=12, with_targets=True)` -> {kpi id: [KpiResult]}.
 * `kpi_current(kpi=, now=)` -> KpiResult of the running native period, with forecast.
-* `success_factor_results(strategy_map=, period=None, now=)` / `objective_results(...)` -> {id: FactorStatus};
 * `metric_keys(kpi)`: which metric keys a KPI reads, decided in one place. `status_label(status, in_progress=)`.
 """
 
@@ -42,15 +41,12 @@ from .labels import status_label
 from .results import KpiResult, PerspectiveResult, ScorecardResult
 from .scorecards import (
     SERIES_LENGTH,
-    FactorStatus,
     current_period,
     evaluate_scorecard,
     evaluate_scorecards,
     kpi_current,
     kpi_series,
-    objective_results,
     series_end,
-    success_factor_results,
     team_today,
 )
 from .targets import NO_BAR, Bar
@@ -59,7 +55,6 @@ __all__ = [
     "NO_BAR",
     "SERIES_LENGTH",
     "Bar",
-    "FactorStatus",
     "KpiResult",
     "PerspectiveResult",
     "ScorecardResult",
@@ -70,9 +65,7 @@ __all__ = [
     "kpi_period",
     "kpi_series",
     "metric_keys",
-    "objective_results",
     "series_end",
     "status_label",
-    "success_factor_results",
     "team_today",
 ]

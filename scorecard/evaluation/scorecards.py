@@ -10,8 +10,6 @@ from django.core.cache import cache
 from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 
-from strategy.models import StrategyMap
-
 from ..models import KPI, Perspective, Scorecard, Target
 from ..periods import Period, last_periods, period_containing
 from ..scoring import GREY, rollup
@@ -317,55 +315,3 @@ def kpi_current(*, kpi: KPI, now: datetime | None = None) -> KpiResult:
 
 
 # --- The strategy map ------------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class FactorStatus:
-    """A success factor's (or objective's) result in a period: the roll-up of the KPIs that measure it."""
-
-    score: float | None
-    status: str  # green / amber / red / grey
-    in_progress: bool
-    kpi_statuses: tuple[str, ...]  # each measuring KPI's status, in scorecard order
-
-
-def success_factor_results(
-    *, strategy_map: StrategyMap, period: Period | None = None, now: datetime | None = None
-) -> dict[int, FactorStatus]:
-    """Success factor id -> its status in `period` (default: the scorecard's running period), from the newest
-    scorecard built on the map. A factor's score is the weighted mean of its KPIs' scores (as a perspective's)."""
-    scorecard = Scorecard.objects.filter(strategy_map=strategy_map).select_related("team").order_by("-pk").first()
-    if scorecard is None:
-        return {}
-    period = period or current_period(scorecard, now)
-    result = evaluate_scorecards(scorecards=[scorecard], periods=[period], now=now)[scorecard.pk][0]
-    by_factor: dict[int, list[KpiResult]] = defaultdict(list)
-    for item in result.kpis():
-        if item.kpi.success_factor_id is not None:
-            by_factor[item.kpi.success_factor_id].append(item)
-    return {factor_id: _factor(items) for factor_id, items in by_factor.items()}
-
-
-def _factor(items: list[KpiResult]) -> FactorStatus:
-    rolled, status = rollup((item.score, item.kpi.weight) for item in items)
-    return FactorStatus(rolled, status, any(i.in_progress for i in items), tuple(i.status for i in items))
-
-
-def objective_results(
-    *, strategy_map: StrategyMap, period: Period | None = None, now: datetime | None = None
-) -> dict[int, FactorStatus]:
-    """Objective id -> the roll-up (plain mean) of its success factors' scores in `period`."""
-    factors = success_factor_results(strategy_map=strategy_map, period=period, now=now)
-    by_objective: dict[int, list[FactorStatus]] = defaultdict(list)
-    for factor_id, objective_id in strategy_map.objectives.values_list("success_factors__pk", "pk"):
-        if factor_id in factors:
-            by_objective[objective_id].append(factors[factor_id])
-    return {
-        objective_id: FactorStatus(
-            (rolled := rollup((f.score, 1.0) for f in found))[0],
-            rolled[1] if rolled[0] is not None else GREY,
-            any(f.in_progress for f in found),
-            tuple(s for f in found for s in f.kpi_statuses),
-        )
-        for objective_id, found in by_objective.items()
-    }

@@ -2,11 +2,12 @@
 
 from dataclasses import dataclass
 from datetime import date, datetime
-from html import escape
 
 from django.utils import timezone
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
+
+from scorecard_site.charts import plotly_text
 
 from ..evaluation import KpiResult, kpi_series, team_today
 from ..models import Action
@@ -64,7 +65,7 @@ def action_marks(actions: list[Action], series: list[KpiResult]) -> list[tuple[s
     for action in actions:
         if action.status == Action.Status.CANCELLED:
             continue
-        title = escape(Truncator(action.title).chars(MARK_CHARS))
+        title = plotly_text(Truncator(action.title).chars(MARK_CHARS))
         for day, text in (
             (action.due_date, _("⏱ due: %(title)s")),
             (action.completed_on, _("✔ done: %(title)s")),
